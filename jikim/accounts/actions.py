@@ -1,0 +1,258 @@
+"""Every state change of members, tenants and roles. Each is atomic, takes the acting
+member explicitly and writes its access record in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from jikim import clock
+from jikim.accounts.models import (
+    Consent,
+    ConsentChannel,
+    Invitation,
+    Member,
+    Membership,
+    Tenant,
+)
+from jikim.accounts.roles import OperatorRole, TenantRole, assignable_roles, tenant_role_allows
+from jikim.audit.records import Action, member_subject, record
+from jikim.policy import document
+
+PROFILE_FIELDS = ("company_name", "company_phone", "mobile")
+
+
+@transaction.atomic
+def do_complete_signup(
+    member: Member,
+    *,
+    company_name: str,
+    channel: str = ConsentChannel.WEB,
+    invitation: Invitation | None = None,
+) -> Membership:
+    """After the account row exists: its tenant (or the inviting one) and the consent (C3-01)."""
+    policy = document.current()
+    Consent.objects.create(
+        member=member,
+        purpose=policy.signup_consent.purpose,
+        channel=channel,
+        policy_version=policy.version,
+        given_at=clock.now(),
+    )
+    if invitation is not None and invitation.is_open():
+        membership = _join(member, invitation)
+    else:
+        tenant = Tenant.objects.create(slug=Tenant.new_slug(), name=company_name)
+        membership = Membership.objects.create(tenant=tenant, member=member, role=TenantRole.OWNER)
+        record(
+            Action.ROLE_GRANT,
+            actor=member,
+            tenant_id=tenant.pk,
+            subjects=[member_subject(member.pk)],
+            detail={"target": member.pk, "before": "", "after": TenantRole.OWNER},
+        )
+    record(
+        Action.SIGNUP,
+        actor=member,
+        tenant_id=membership.tenant_id,
+        subjects=[member_subject(member.pk)],
+        purpose="member_management",
+        detail={"channel": channel, "policy_version": policy.version},
+    )
+    return membership
+
+
+@transaction.atomic
+def do_update_profile(actor: Member, member: Member, **changes: str) -> list[str]:
+    """Self-service edit of one's own items (C6-05). Returns the names of changed fields."""
+    if actor.pk != member.pk:
+        raise PermissionDenied
+    changed = []
+    for field, value in changes.items():
+        if field not in PROFILE_FIELDS:
+            raise ValueError(f"not an editable profile field: {field}")
+        if getattr(member, field) != value:
+            setattr(member, field, value)
+            changed.append(field)
+    if changed:
+        member.save(update_fields=changed)
+        record(
+            Action.PROFILE_UPDATE,
+            actor=actor,
+            subjects=[member_subject(member.pk)],
+            purpose="member_management",
+            detail={"fields": changed},
+        )
+    return changed
+
+
+@transaction.atomic
+def do_withdraw(actor: Member) -> None:
+    """Withdrawal (탈퇴): the account stops working at once and every session ends.
+
+    The data itself is kept one year for disputes, then destroyed by the retention rules.
+    """
+    member = Member.objects.select_for_update().get(pk=actor.pk)
+    if member.withdrawn_at is not None:
+        return
+    member.withdrawn_at = clock.now()
+    member.is_active = False
+    # A new unusable hash changes the session auth hash, which ends every session.
+    member.set_unusable_password()
+    member.save(update_fields=["withdrawn_at", "is_active", "password"])
+    for membership in Membership.objects.filter(member=member):
+        _record_role(actor, membership.tenant_id, member.pk, membership.role, "")
+    record(
+        Action.WITHDRAW,
+        actor=actor,
+        subjects=[member_subject(member.pk)],
+        purpose="member_management",
+    )
+
+
+def _require(actor: Member, tenant: Tenant, permission: str) -> Membership:
+    membership = Membership.objects.filter(tenant=tenant, member=actor).first()
+    if membership is None or not tenant_role_allows(membership.role, permission):
+        raise PermissionDenied
+    return membership
+
+
+def _record_role(actor: Member, tenant_id: int, target_id: int, before: str, after: str) -> None:
+    action = Action.ROLE_CHANGE
+    if not before:
+        action = Action.ROLE_GRANT
+    elif not after:
+        action = Action.ROLE_REVOKE
+    record(
+        action,
+        actor=actor,
+        tenant_id=tenant_id,
+        subjects=[member_subject(target_id)],
+        detail={"target": target_id, "before": before, "after": after},
+    )
+
+
+@transaction.atomic
+def do_invite(actor: Member, tenant: Tenant, *, email: str, role: str) -> Invitation:
+    mine = _require(actor, tenant, "manage_staff")
+    if role not in assignable_roles(mine.role):
+        raise PermissionDenied
+    invitation = Invitation.objects.create(
+        tenant=tenant,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=clock.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    record(
+        Action.INVITE,
+        actor=actor,
+        tenant_id=tenant.pk,
+        detail={"invitation": invitation.pk, "role": role},
+    )
+    from jikim.accounts.tasks import send_invitation
+
+    # With the database task backend the task row commits or rolls back with the invitation.
+    send_invitation.enqueue(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def do_revoke_invitation(actor: Member, invitation: Invitation) -> None:
+    _require(actor, invitation.tenant, "manage_staff")
+    if invitation.revoked_at or invitation.accepted_at:
+        return
+    invitation.revoked_at = clock.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        Action.INVITE_REVOKE,
+        actor=actor,
+        tenant_id=invitation.tenant_id,
+        detail={"invitation": invitation.pk},
+    )
+
+
+def _join(member: Member, invitation: Invitation) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        tenant=invitation.tenant, member=member, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = clock.now()
+    invitation.save(update_fields=["accepted_at"])
+    if created:
+        _record_role(member, invitation.tenant_id, member.pk, "", invitation.role)
+    return membership
+
+
+@transaction.atomic
+def do_accept_invitation(actor: Member, invitation: Invitation) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open():
+        raise ValidationError("초대가 만료되었거나 이미 사용되었습니다.", code="invitation_closed")
+    return _join(actor, invitation)
+
+
+@transaction.atomic
+def do_change_role(actor: Member, membership: Membership, role: str) -> None:
+    mine = _require(actor, membership.tenant, "manage_staff")
+    allowed = assignable_roles(mine.role)
+    if role not in allowed or membership.role not in allowed:
+        raise PermissionDenied
+    if membership.role == role:
+        return
+    if membership.role == TenantRole.OWNER and _owners(membership.tenant) <= 1:
+        raise ValidationError("대표는 최소 한 명 있어야 합니다.", code="last_owner")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _record_role(actor, membership.tenant_id, membership.member_id, before, role)
+
+
+@transaction.atomic
+def do_revoke_membership(actor: Member, membership: Membership) -> None:
+    mine = _require(actor, membership.tenant, "manage_staff")
+    if membership.role not in assignable_roles(mine.role):
+        raise PermissionDenied
+    if membership.role == TenantRole.OWNER and _owners(membership.tenant) <= 1:
+        raise ValidationError("대표는 최소 한 명 있어야 합니다.", code="last_owner")
+    before = membership.role
+    tenant_id, target = membership.tenant_id, membership.member_id
+    membership.delete()
+    _record_role(actor, tenant_id, target, before, "")
+
+
+def _owners(tenant: Tenant) -> int:
+    return Membership.objects.filter(tenant=tenant, role=TenantRole.OWNER).count()
+
+
+@transaction.atomic
+def do_set_operator_role(actor: Member | None, target: Member, role: str) -> None:
+    """Grant, change or revoke an operator role. `actor=None` only from the command line
+    (the operator's own shell), which is recorded as such."""
+    if actor is not None:
+        from jikim.accounts.roles import operator_role_allows
+
+        if not operator_role_allows(actor.operator_role, "manage_operators"):
+            raise PermissionDenied
+    if role and role not in OperatorRole.values:
+        raise ValueError("unknown operator role")
+    before = target.operator_role
+    if before == role:
+        return
+    target.operator_role = role
+    target.save(update_fields=["operator_role"])
+    record(
+        Action.OPERATOR_ROLE,
+        actor=actor,
+        subjects=[member_subject(target.pk)],
+        detail={
+            "target": target.pk,
+            "before": before,
+            "after": role,
+            "via": "web" if actor else "cli",
+        },
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "jikim.accounts"
+    label = "accounts"
+    verbose_name = "회원·판매자"
+
+    def ready(self) -> None:
+        from jikim.accounts import signals  # noqa: F401

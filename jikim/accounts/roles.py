@@ -1,0 +1,55 @@
+"""Who may do what: the seller staff roles and the operator roles (least privilege, C9-06)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class TenantRole(models.TextChoices):
+    OWNER = "owner", "대표"
+    MANAGER = "manager", "관리자"
+    CS_AGENT = "cs_agent", "CS 상담원"
+    VIEWER = "viewer", "조회 전용"
+
+
+class OperatorRole(models.TextChoices):
+    PRIVACY_OFFICER = "privacy_officer", "개인정보 보호책임자"
+    CS_STAFF = "cs_staff", "운영 CS 담당"
+    ADMIN = "admin", "시스템 관리자"
+
+
+# One place to read the permission model. A permission not listed for a role is denied.
+TENANT_PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_orders": frozenset({"owner", "manager", "cs_agent", "viewer"}),
+    "edit_orders": frozenset({"owner", "manager", "cs_agent"}),
+    "import_orders": frozenset({"owner", "manager"}),
+    "unmask": frozenset({"owner", "manager", "cs_agent"}),
+    "export": frozenset({"owner", "manager"}),
+    "manage_staff": frozenset({"owner", "manager"}),
+    "manage_api_keys": frozenset({"owner"}),
+    "manage_tenant": frozenset({"owner"}),
+}
+
+OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
+    "console": frozenset({"privacy_officer", "cs_staff", "admin"}),
+    "review_access": frozenset({"privacy_officer"}),
+    "manage_operators": frozenset({"privacy_officer", "admin"}),
+    "django_admin": frozenset({"admin"}),
+}
+
+
+def tenant_role_allows(role: str, permission: str) -> bool:
+    return role in TENANT_PERMISSIONS.get(permission, frozenset())
+
+
+def operator_role_allows(role: str, permission: str) -> bool:
+    return role in OPERATOR_PERMISSIONS.get(permission, frozenset())
+
+
+def assignable_roles(actor_role: str) -> list[str]:
+    """A manager may hand out roles below owner; only an owner makes another owner."""
+    if actor_role == TenantRole.OWNER:
+        return [r.value for r in TenantRole]
+    if actor_role == TenantRole.MANAGER:
+        return [TenantRole.MANAGER, TenantRole.CS_AGENT, TenantRole.VIEWER]
+    return []

@@ -1,0 +1,29 @@
+"""Background work for accounts. Task arguments are ids only, never personal data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from jikim.accounts.models import Invitation
+
+
+@task()
+def send_invitation(invitation_id: int) -> None:
+    invitation = Invitation.objects.select_related("tenant").get(pk=invitation_id)
+    if not invitation.is_open():
+        return
+    scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
+    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+    port = ":8000" if settings.DEBUG else ""
+    link = f"{scheme}://{host}{port}" + reverse("invitation_accept", args=[invitation.token])
+    context = {"invitation": invitation, "link": link}
+    send_mail(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{invitation.tenant.name} 직원 초대",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )

@@ -1,0 +1,279 @@
+"""The one settings module, driven by environment variables.
+
+Development (`JIKIM_DEBUG=1`) keeps everything under ./var/ and creates its own keys.
+Production (`JIKIM_DEBUG` unset or 0) refuses to start until its secrets are given.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEBUG = _flag("JIKIM_DEBUG")
+TESTING = _flag("JIKIM_TESTING")
+VAR_DIR = Path(os.environ.get("JIKIM_VAR_DIR") or Path.cwd() / "var").resolve()
+
+
+def _dev_secret_file(path: Path, nbytes: int) -> Path:
+    """Development only: a random secret kept in ./var, made on first start."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(nbytes))
+        path.chmod(0o600)
+    return path
+
+
+_missing: list[str] = []
+
+if DEBUG:
+    SECRET_KEY = (
+        os.environ.get("JIKIM_SECRET_KEY")
+        or _dev_secret_file(VAR_DIR / "keys" / "secret_key", 50).read_text().strip()
+    )
+    MASTER_KEY_FILE = Path(
+        os.environ.get("JIKIM_MASTER_KEY_FILE")
+        or _dev_secret_file(VAR_DIR / "keys" / "master.key", 32)
+    )
+    ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or [
+        "127.0.0.1",
+        "localhost",
+        "testserver",
+    ]
+else:
+    SECRET_KEY = os.environ.get("JIKIM_SECRET_KEY", "")
+    if len(SECRET_KEY) < 50:
+        _missing.append("JIKIM_SECRET_KEY (at least 50 random characters)")
+    MASTER_KEY_FILE = Path(os.environ.get("JIKIM_MASTER_KEY_FILE", "/nonexistent"))
+    if not MASTER_KEY_FILE.is_file():
+        _missing.append("JIKIM_MASTER_KEY_FILE (path to an existing key file)")
+    ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
+    if not ALLOWED_HOSTS:
+        _missing.append("ALLOWED_HOSTS (comma-separated host names)")
+    if not os.environ.get("DATABASE_URL"):
+        _missing.append("DATABASE_URL")
+    if not os.environ.get("EMAIL_URL"):
+        _missing.append("EMAIL_URL")
+    if _missing:
+        raise ImproperlyConfigured(
+            "jikim refuses to start in production mode without: "
+            + "; ".join(_missing)
+            + ". Set JIKIM_DEBUG=1 only for local development."
+        )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    # Our apps first: their templates override allauth's.
+    "jikim.web",
+    "jikim.policy",
+    "jikim.audit",
+    "jikim.accounts",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "jikim.audit.context.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "jikim.accounts.middleware.IdleLogoutMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "jikim.accounts.middleware.OperatorMfaMiddleware",
+]
+
+ROOT_URLCONF = "jikim.urls"
+WSGI_APPLICATION = "jikim.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jikim.web.context.navigation",
+            ],
+        },
+    }
+]
+
+
+def _database(url: str | None, sqlite_file: Path) -> dict[str, Any]:
+    if url:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    else:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        config = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_file),
+            # Tests use a real file too, so that WAL and "grep the database file" are real.
+            "TEST": {"NAME": str(sqlite_file.with_name("test_" + sqlite_file.name))},
+        }
+    if config["ENGINE"].endswith("sqlite3"):
+        # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock
+        # at BEGIN so concurrent writers queue instead of failing mid-transaction.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return config
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL"), VAR_DIR / "jikim.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.Member"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "jikim.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "jikim.accounts.passwords.LettersAndDigitsValidator"},
+    {"NAME": "jikim.accounts.passwords.SimilarToAccountValidator"},
+    {"NAME": "jikim.accounts.passwords.CommonPasswordValidator"},
+]
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "jikim.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "login_id"
+ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
+ACCOUNT_USERNAME_MIN_LENGTH = 4
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_FORMS = {
+    "signup": "jikim.accounts.forms.SignupForm",
+    "login": "jikim.accounts.forms.LoginForm",
+}
+ACCOUNT_USERNAME_VALIDATORS = "jikim.accounts.validators.login_id_validators"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[지킴] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Lockouts are ours (recorded in the database, see accounts.lockout); allauth's cache
+# limits stay on for the other actions.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "jikim"
+PASSWORD_RESET_TIMEOUT = _int("JIKIM_PASSWORD_RESET_SECONDS", 3600)
+
+LOGIN_FAILURE_LIMIT = _int("JIKIM_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = _int("JIKIM_LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_LOCKOUT_SECONDS = _int("JIKIM_LOGIN_LOCKOUT", 15 * 60)
+IDLE_LOGOUT_SECONDS = _int("JIKIM_IDLE_LOGOUT", 30 * 60)
+INVITATION_VALID_DAYS = 7
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 12 * 3600
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _flag("JIKIM_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = _int("JIKIM_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", "한국어"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Seoul"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("JIKIM_STATIC_ROOT") or VAR_DIR / "static")
+MEDIA_ROOT = VAR_DIR / "uploads"
+
+if os.environ.get("EMAIL_URL"):
+    _email = dj_email_url.parse(os.environ["EMAIL_URL"])
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or ""
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    if _email["EMAIL_FILE_PATH"]:
+        EMAIL_FILE_PATH = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
+elif TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    # Development: every mail lands as a file in var/mail (the "outbox").
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("JIKIM_FROM_EMAIL", "지킴 <no-reply@jikim.local>")
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

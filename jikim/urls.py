@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from jikim.accounts import views as accounts
+from jikim.web import views as web
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/withdraw/", accounts.withdraw, name="withdraw"),
+    path("accounts/", include("allauth.urls")),
+    path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("t/<slug:slug>/", accounts.tenant_home, name="tenant_home"),
+    path("t/<slug:slug>/staff/", accounts.staff, name="staff"),
+    path("t/<slug:slug>/staff/<int:membership_id>/role/", accounts.staff_role, name="staff_role"),
+    path(
+        "t/<slug:slug>/staff/<int:membership_id>/revoke/",
+        accounts.staff_revoke,
+        name="staff_revoke",
+    ),
+    path(
+        "t/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        accounts.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("console/", web.console, name="console"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "jikim.web.views.permission_denied"
+handler404 = "jikim.web.views.not_found"
+handler500 = "jikim.web.views.server_error"

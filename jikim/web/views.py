@@ -1,0 +1,31 @@
+"""The operator console shell and the error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jikim.accounts.models import Member, Tenant
+from jikim.audit.models import AccessRecord
+
+
+def console(request: HttpRequest) -> HttpResponse:
+    # OperatorMfaMiddleware has already admitted only operators with TOTP.
+    context = {
+        "tenant_count": Tenant.objects.count(),
+        "member_count": Member.objects.filter(withdrawn_at__isnull=True).count(),
+        "recent_records": AccessRecord.objects.order_by("-id")[:20],
+    }
+    return render(request, "web/console.html", context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/500.html", status=500)
