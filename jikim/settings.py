@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     # Our apps first: their templates override allauth's.
     "jikim.web",
     "jikim.policy",
+    "jikim.vault",
     "jikim.audit",
     "jikim.accounts",
     "django_htmx",
@@ -158,7 +159,27 @@ def _database(url: str | None, sqlite_file: Path) -> dict[str, Any]:
     return config
 
 
-DATABASES = {"default": _database(os.environ.get("DATABASE_URL"), VAR_DIR / "jikim.sqlite3")}
+def _keyring_url(main_url: str | None) -> str | None:
+    """The key ring's own database: JIKIM_KEYRING_DATABASE_URL, or beside the main one."""
+    explicit = os.environ.get("JIKIM_KEYRING_DATABASE_URL")
+    if explicit or not main_url:
+        return explicit or None
+    if main_url.startswith("sqlite"):
+        path = Path(main_url.split(":///", 1)[1])
+        return f"sqlite:///{path.with_name(path.stem + '_keyring' + path.suffix)}"
+    base, _, query = main_url.partition("?")
+    return base.rstrip("/") + "_keyring" + (f"?{query}" if query else "")
+
+
+DATABASES = {
+    "default": _database(os.environ.get("DATABASE_URL"), VAR_DIR / "jikim.sqlite3"),
+    "keyring": _database(_keyring_url(os.environ.get("DATABASE_URL")), VAR_DIR / "keyring.sqlite3"),
+}
+if DATABASES["keyring"]["ENGINE"].endswith("sqlite3"):
+    # Destroyed keys must not survive in free pages of the key ring's file.
+    DATABASES["keyring"]["OPTIONS"]["init_command"] += " PRAGMA secure_delete=ON;"
+DATABASE_ROUTERS = ["jikim.vault.routers.KeyringRouter"]
+OLD_MASTER_KEY_FILES = [p for p in os.environ.get("JIKIM_OLD_MASTER_KEY_FILES", "").split(",") if p]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Member"

@@ -16,6 +16,22 @@ from jikim.accounts.models import Member, Membership, Tenant
 from jikim.accounts.roles import TenantRole
 
 PASSWORD = "Sunflower2026x"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every database test may use the key ring too: personal data cannot be written or
+    read without it. Rewrites each `django_db` mark to cover all database aliases."""
+    for item in items:
+        mark = item.get_closest_marker("django_db")
+        if mark is None or mark.kwargs.get("databases"):
+            continue
+        kwargs = dict(mark.kwargs)
+        if mark.args:
+            kwargs.setdefault("transaction", mark.args[0])
+        kwargs["databases"] = "__all__"
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 _counter = itertools.count(1)
 
 

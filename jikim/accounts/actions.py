@@ -22,6 +22,7 @@ from jikim.accounts.models import (
 from jikim.accounts.roles import OperatorRole, TenantRole, assignable_roles, tenant_role_allows
 from jikim.audit.records import Action, member_subject, record
 from jikim.policy import document
+from jikim.vault import access
 
 PROFILE_FIELDS = ("company_name", "company_phone", "mobile")
 
@@ -72,10 +73,18 @@ def do_update_profile(actor: Member, member: Member, **changes: str) -> list[str
     if actor.pk != member.pk:
         raise PermissionDenied
     changed = []
+    current = access.reveal_rows(
+        [member],
+        ["company_phone", "mobile"],
+        purpose="member_management",
+        actor=actor,
+        action="update",
+    )[0]
     for field, value in changes.items():
         if field not in PROFILE_FIELDS:
             raise ValueError(f"not an editable profile field: {field}")
-        if getattr(member, field) != value:
+        old = current[field].value if field in current else getattr(member, field)
+        if old != value:
             setattr(member, field, value)
             changed.append(field)
     if changed:

@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from jikim.accounts import signals  # noqa: F401
+        from jikim.accounts.consents import member_consented
+        from jikim.vault import access
+
+        access.consent_checkers.append(member_consented)

@@ -103,10 +103,10 @@ class SignupForm(AllauthSignupForm):
         )
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = Member
-        fields = ["company_name", "company_phone", "mobile"]
+class ProfileForm(forms.Form):
+    company_name = forms.CharField(label="회사명", max_length=100)
+    company_phone = forms.CharField(label="회사전화번호", max_length=20)
+    mobile = forms.CharField(label="휴대전화번호", max_length=20)
 
     def clean_company_phone(self) -> str:
         return clean_phone_number(self.cleaned_data.get("company_phone", ""), "회사전화번호")

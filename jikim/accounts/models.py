@@ -11,6 +11,7 @@ from django.db import models
 
 from jikim import clock
 from jikim.accounts.roles import OperatorRole, TenantRole
+from jikim.vault.fields import PersonalDataField, SubjectField
 
 
 class MemberManager(BaseUserManager["Member"]):
@@ -38,8 +39,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     login_id = models.CharField("로그인ID", max_length=30, unique=True)
     email = models.EmailField("이메일", max_length=254)
     company_name = models.CharField("회사명", max_length=100)
-    company_phone = models.CharField("회사전화번호", max_length=20)
-    mobile = models.CharField("휴대전화번호", max_length=20)
+    company_phone = PersonalDataField("회사전화번호", category="member.company_phone")
+    mobile = PersonalDataField("휴대전화번호", category="member.mobile")
+    subject = SubjectField(prefix="m")
 
     operator_role = models.CharField(
         "운영자 역할", max_length=20, choices=OperatorRole.choices, blank=True, default=""

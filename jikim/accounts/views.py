@@ -22,6 +22,7 @@ from jikim.accounts.forms import (
 from jikim.accounts.models import Invitation, Member, Membership
 from jikim.accounts.roles import TenantRole, assignable_roles
 from jikim.accounts.tenancy import scope_for
+from jikim.vault import access
 
 
 def _member(request: HttpRequest) -> Member:
@@ -48,7 +49,20 @@ def tenant_home(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    form = ProfileForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+    else:
+        # The member reads their own items: a recorded read like any other.
+        own = access.reveal_rows(
+            [member], ["company_phone", "mobile"], purpose="member_management", actor=member
+        )[0]
+        form = ProfileForm(
+            initial={
+                "company_name": member.company_name,
+                "company_phone": own["company_phone"].value,
+                "mobile": own["mobile"].value,
+            }
+        )
     if request.method == "POST" and form.is_valid():
         changed = actions.do_update_profile(
             member, member, **{f: form.cleaned_data[f] for f in actions.PROFILE_FIELDS}

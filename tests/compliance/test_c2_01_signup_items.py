@@ -19,6 +19,7 @@ SYSTEM_COLUMNS = {
     "is_active",
     "date_joined",
     "withdrawn_at",
+    "subject",  # pseudonymous id that names the member in access records and key ring
 }
 
 

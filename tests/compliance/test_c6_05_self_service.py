@@ -8,6 +8,7 @@ from django.core import mail
 
 from jikim.accounts.models import Member
 from jikim.audit.models import AccessRecord
+from tests.vaulthelp import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_c6_05_member_edits_own_items(alice: Member, login) -> None:
     )
     assert response.status_code == 302
     alice.refresh_from_db()
-    assert (alice.company_name, alice.company_phone, alice.mobile) == (
+    assert (alice.company_name, plain(alice, "company_phone"), plain(alice, "mobile")) == (
         "앨리스컴퍼니",
         "027778888",
         "01022223333",

@@ -1,0 +1,1 @@
+"""Orders and recipients: importers, normalizers, courier and tracking exports."""

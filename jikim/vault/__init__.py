@@ -1,0 +1,1 @@
+"""The personal-data vault: encrypted fields, per-subject keys, blind indexes, masking."""

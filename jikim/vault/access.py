@@ -1,0 +1,139 @@
+"""Reading personal data: only for a purpose its category allows, and every read recorded.
+
+pii = access.reveal(member, "mobile", purpose="member_management", actor=request.user)
+str(pii)    -> "010-****-5678"  (masked: what lists and logs see)
+pii.value   -> the plaintext     (what this read was recorded for)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from jikim.audit.records import record
+from jikim.policy import datamap, document
+from jikim.vault import keyring, sealing
+from jikim.vault.fields import PersonalDataField, Sealed
+from jikim.vault.pii import Pii
+
+
+class PurposeNotAllowed(PermissionError):
+    """The category may not be read for this purpose (C1-05)."""
+
+
+class System:
+    """The service itself acting (a sweep, an export run by a task), named as such."""
+
+    pk = None
+    login_id = "system"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = System()
+
+# Checks whether a subject has consented to a purpose: registered by the apps that record
+# consents (accounts), so the vault does not depend on them.
+consent_checkers: list[Callable[[str, str], bool]] = []
+
+
+def authorise(category_id: str, purpose: str, subjects: Iterable[str]) -> None:
+    category = datamap.current().category(category_id)
+    basis = category.basis_for(purpose)
+    if basis is None:
+        raise PurposeNotAllowed(f"{category_id} may not be used for {purpose}")
+    if basis == "collected":
+        return
+    kind, _, value = basis.partition(":")
+    if kind == "policy":
+        if value > document.current().version:
+            raise PurposeNotAllowed(f"{purpose} for {category_id} is not in force before {value}")
+        return
+    for subject in subjects:
+        if not any(check(subject, value) for check in consent_checkers):
+            raise PurposeNotAllowed(f"{purpose} for {category_id} needs the subject's consent")
+
+
+def _field(model: Any, name: str) -> PersonalDataField:
+    field = model._meta.get_field(name)
+    if not isinstance(field, PersonalDataField):
+        raise TypeError(f"{model._meta.label}.{name} is not personal data")
+    return field
+
+
+def reveal_rows(
+    rows: Sequence[Any],
+    fields: Sequence[str],
+    *,
+    purpose: str,
+    actor: Any,
+    action: str = "view",
+    reason: str = "",
+    tenant_id: int | None = None,
+) -> list[dict[str, Pii]]:
+    """Open `fields` of every row: one key-ring query, one access record for the batch."""
+    if not rows:
+        return []
+    model = rows[0]._meta.model
+    specs = [(_field(model, name), name) for name in fields]
+    subjects = {getattr(row, f.subject_field) for row in rows for f, _ in specs}
+    for f, _ in specs:
+        authorise(f.category, purpose, subjects)
+    keys = keyring.load(subjects)
+    category_map = datamap.current()
+    out: list[dict[str, Pii]] = []
+    for row in rows:
+        values: dict[str, Pii] = {}
+        for f, name in specs:
+            rule = category_map.category(f.category).masking
+            subject = getattr(row, f.subject_field)
+            raw = getattr(row, f.attname)
+            material = keys.get(subject)
+            if raw is None:
+                values[name] = Pii("", category=f.category, rule=rule)
+            elif material is None:
+                values[name] = Pii.destroyed(f.category, rule)
+            elif isinstance(raw, Sealed):
+                plaintext = sealing.open_sealed(material, f.category, subject, raw.token)
+                values[name] = Pii(plaintext, category=f.category, rule=rule)
+            else:  # assigned in memory, not yet saved
+                values[name] = Pii(str(raw), category=f.category, rule=rule)
+        out.append(values)
+    if tenant_id is None:
+        tenant_id = getattr(rows[0], "tenant_id", None)
+    record(
+        action,
+        actor=None if actor is SYSTEM else actor,
+        tenant_id=tenant_id,
+        subjects=sorted(subjects),
+        purpose=purpose,
+        reason=reason,
+        detail={"fields": [f"{model._meta.label}.{n}" for n in fields], "system": actor is SYSTEM},
+    )
+    return out
+
+
+def reveal(
+    row: Any, field: str, *, purpose: str, actor: Any, reason: str = "", action: str = "view"
+) -> Pii:
+    return reveal_rows([row], [field], purpose=purpose, actor=actor, reason=reason, action=action)[
+        0
+    ][field]
+
+
+def shred(subjects: Iterable[str], *, actor: Any, reason: str) -> int:
+    """Crypto-shred: destroy the subjects' data keys and their blind-index entries."""
+    from jikim.vault import blind
+
+    wanted = sorted(set(subjects))
+    destroyed = keyring.shred(wanted)
+    blind.forget(wanted)
+    record(
+        "shred",
+        actor=None if actor is SYSTEM else actor,
+        subjects=wanted,
+        reason=reason,
+        detail={"keys_destroyed": destroyed, "system": actor is SYSTEM},
+    )
+    return destroyed

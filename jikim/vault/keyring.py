@@ -1,0 +1,192 @@
+"""Data keys per data subject: create, load, shred, rewrap.
+
+Keys are unwrapped for the duration of one operation and not cached across requests, so
+that a shred takes effect in every process at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import connections, transaction
+
+from jikim import clock
+from jikim.vault import masterkey
+from jikim.vault.models import DataKey, IndexRootKey
+from jikim.vault.routers import KEYRING
+
+
+class SubjectShredded(Exception):
+    """New personal data for a subject whose key was destroyed: refused."""
+
+
+@dataclass(frozen=True)
+class Material:
+    key_id: int
+    aead: AESGCM
+
+    def __repr__(self) -> str:
+        return f"Material(key {self.key_id})"
+
+
+def _wrap(kek: masterkey.Kek, raw: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + kek.aead.encrypt(nonce, raw, aad)
+
+
+def _unwrap(row_kek: str, wrapped: bytes, aad: bytes) -> bytes:
+    kek = masterkey.known().get(row_kek)
+    if kek is None:
+        raise masterkey.MasterKeyError(
+            f"a data key is wrapped by master key {row_kek}, which is not configured"
+        )
+    try:
+        return kek.aead.decrypt(wrapped[:12], wrapped[12:], aad)
+    except InvalidTag as exc:
+        raise masterkey.MasterKeyError("a data key failed to unwrap (wrong master key)") from exc
+
+
+def _aad(subject: str) -> bytes:
+    return f"jikim/datakey/{subject}".encode()
+
+
+def load(subjects: Iterable[str]) -> dict[str, Material | None]:
+    """Keys of existing subjects; None for a subject whose key is shredded or missing."""
+    wanted = set(subjects)
+    found: dict[str, Material | None] = dict.fromkeys(wanted)
+    rows = DataKey.objects.using(KEYRING).filter(subject__in=wanted)
+    for row in rows.values_list("pk", "subject", "wrapped", "kek"):
+        pk, subject, wrapped, kek = row
+        if wrapped:
+            found[subject] = Material(pk, AESGCM(_unwrap(kek, bytes(wrapped), _aad(subject))))
+    return found
+
+
+def ensure(subjects: Iterable[str]) -> dict[str, Material]:
+    """Keys for these subjects, creating those that do not exist yet."""
+    wanted = set(subjects)
+    existing = DataKey.objects.using(KEYRING).filter(subject__in=wanted)
+    shredded = set(existing.filter(wrapped__isnull=True).values_list("subject", flat=True))
+    if shredded:
+        raise SubjectShredded(f"{len(shredded)} subject(s) were shredded and take no new data")
+    have = set(existing.values_list("subject", flat=True))
+    kek = masterkey.current()
+    now = clock.now()
+    new_rows = []
+    for subject in wanted - have:
+        raw = AESGCM.generate_key(bit_length=256)
+        new_rows.append(
+            DataKey(
+                subject=subject,
+                wrapped=_wrap(kek, raw, _aad(subject)),
+                kek=kek.fingerprint,
+                created_at=now,
+            )
+        )
+    if new_rows:
+        DataKey.objects.using(KEYRING).bulk_create(new_rows, batch_size=1000, ignore_conflicts=True)
+    loaded = load(wanted)
+    missing = [s for s, m in loaded.items() if m is None]
+    if missing:
+        raise SubjectShredded(f"{len(missing)} subject(s) lost their key while being written")
+    return {s: m for s, m in loaded.items() if m is not None}
+
+
+def shred(subjects: Iterable[str]) -> int:
+    """Destroy the data keys of these subjects. Returns how many keys were destroyed.
+
+    The key ring is compacted afterwards so that the destroyed key bytes do not linger in
+    free pages or the write-ahead log.
+    """
+    wanted = list(set(subjects))
+    now = clock.now()
+    destroyed = 0
+    with transaction.atomic(using=KEYRING):
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            destroyed += (
+                DataKey.objects.using(KEYRING)
+                .filter(subject__in=chunk, wrapped__isnull=False)
+                .update(wrapped=None, shredded_at=now)
+            )
+            existing = set(
+                DataKey.objects.using(KEYRING)
+                .filter(subject__in=chunk)
+                .values_list("subject", flat=True)
+            )
+            # A subject that never had a key is recorded as shredded too, so no key can be
+            # made for it later.
+            DataKey.objects.using(KEYRING).bulk_create(
+                [
+                    DataKey(subject=s, wrapped=None, kek="", created_at=now, shredded_at=now)
+                    for s in chunk
+                    if s not in existing
+                ],
+                ignore_conflicts=True,
+            )
+    compact()
+    return destroyed
+
+
+def is_shredded(subject: str) -> bool:
+    return DataKey.objects.using(KEYRING).filter(subject=subject, wrapped__isnull=True).exists()
+
+
+def compact() -> None:
+    """Make destroyed key bytes physically unrecoverable from the key ring's files."""
+    connection = connections[KEYRING]
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute("VACUUM")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM FULL {DataKey._meta.db_table}")
+
+
+def index_root() -> bytes:
+    """The blind-index root key, created once."""
+    kek = masterkey.current()
+    aad = b"jikim/index-root"
+    row = IndexRootKey.objects.using(KEYRING).order_by("pk").first()
+    if row is None:
+        with transaction.atomic(using=KEYRING):
+            row = IndexRootKey.objects.using(KEYRING).select_for_update().order_by("pk").first()
+            if row is None:
+                raw = os.urandom(32)
+                row = IndexRootKey.objects.using(KEYRING).create(
+                    wrapped=_wrap(kek, raw, aad), kek=kek.fingerprint, created_at=clock.now()
+                )
+    return _unwrap(row.kek, bytes(row.wrapped), aad)
+
+
+def rewrap(batch_size: int = 1000) -> tuple[int, int]:
+    """Rewrap every key not yet under the current master key. Resumable: each batch
+    commits on its own, and a rerun continues with what is left. Returns (done, left)."""
+    kek = masterkey.current()
+    done = 0
+    for root in IndexRootKey.objects.using(KEYRING).exclude(kek=kek.fingerprint):
+        raw = _unwrap(root.kek, bytes(root.wrapped), b"jikim/index-root")
+        root.wrapped = _wrap(kek, raw, b"jikim/index-root")
+        root.kek = kek.fingerprint
+        root.save(using=KEYRING, update_fields=["wrapped", "kek"])
+    pending = (
+        DataKey.objects.using(KEYRING).exclude(kek=kek.fingerprint).filter(wrapped__isnull=False)
+    )
+    while True:
+        with transaction.atomic(using=KEYRING):
+            rows = list(pending.order_by("pk")[:batch_size])
+            if not rows:
+                break
+            for row in rows:
+                raw = _unwrap(row.kek, bytes(row.wrapped or b""), _aad(row.subject))
+                row.wrapped = _wrap(kek, raw, _aad(row.subject))
+                row.kek = kek.fingerprint
+            DataKey.objects.using(KEYRING).bulk_update(rows, ["wrapped", "kek"])
+            done += len(rows)
+    return done, pending.count()
