@@ -36,7 +36,9 @@ def _token_in_backup(copy: Path | None, member: Member) -> str:
     """The member's mobile ciphertext as the backup holds it."""
     if copy is None:  # PostgreSQL: the dump was taken by SQL; read the same row the same way
         with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT mobile FROM accounts_member WHERE subject = %s", [member.subject])
+            cursor.execute(
+                "SELECT mobile FROM accounts_member WHERE subject = %s", [member.subject]
+            )
             return str(cursor.fetchone()[0])
     with sqlite3.connect(copy) as db:
         row = db.execute(
