@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	JIKIM_DEBUG=1 $(BIN)/jikim migrate --noinput
 	JIKIM_DEBUG=1 $(BIN)/jikim migrate --noinput --database keyring
+	JIKIM_DEBUG=1 $(BIN)/jikim migrate --noinput --database separated
 	JIKIM_DEBUG=1 $(BIN)/jikim seed_demo
 	@echo "지킴: http://127.0.0.1:8000  (Ctrl+C to stop web and worker)"
 	@trap 'kill 0' INT TERM EXIT; \

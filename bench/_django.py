@@ -17,4 +17,5 @@ def setup(*, keep_var: str | None = None) -> str:
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("migrate", database="keyring", verbosity=0)
+    call_command("migrate", database="separated", verbosity=0)
     return var

@@ -54,6 +54,10 @@ if DEBUG:
         os.environ.get("JIKIM_MASTER_KEY_FILE")
         or _dev_secret_file(VAR_DIR / "keys" / "master.key", 32)
     )
+    AUDIT_SIGNING_KEY_FILE = Path(
+        os.environ.get("JIKIM_AUDIT_SIGNING_KEY_FILE")
+        or _dev_secret_file(VAR_DIR / "keys" / "audit_signing.key", 32)
+    )
     ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or [
         "127.0.0.1",
         "localhost",
@@ -66,6 +70,10 @@ else:
     MASTER_KEY_FILE = Path(os.environ.get("JIKIM_MASTER_KEY_FILE", "/nonexistent"))
     if not MASTER_KEY_FILE.is_file():
         _missing.append("JIKIM_MASTER_KEY_FILE (path to an existing key file)")
+    # Signs the access-record checkpoints (jikim.audit.signing); outside the database.
+    AUDIT_SIGNING_KEY_FILE = Path(os.environ.get("JIKIM_AUDIT_SIGNING_KEY_FILE", "/nonexistent"))
+    if not AUDIT_SIGNING_KEY_FILE.is_file():
+        _missing.append("JIKIM_AUDIT_SIGNING_KEY_FILE (path to an existing Ed25519 key file)")
     ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
     if not ALLOWED_HOSTS:
         _missing.append("ALLOWED_HOSTS (comma-separated host names)")
@@ -93,6 +101,9 @@ INSTALLED_APPS = [
     "jikim.vault",
     "jikim.audit",
     "jikim.accounts",
+    "jikim.shipping",
+    "jikim.retention",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -109,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jikim.audit.servicelog.ServiceLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jikim.accounts.middleware.IdleLogoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,26 +171,40 @@ def _database(url: str | None, sqlite_file: Path) -> dict[str, Any]:
     return config
 
 
-def _keyring_url(main_url: str | None) -> str | None:
-    """The key ring's own database: JIKIM_KEYRING_DATABASE_URL, or beside the main one."""
-    explicit = os.environ.get("JIKIM_KEYRING_DATABASE_URL")
+def _sibling_database_url(
+    main_url: str | None, suffix: str = "_keyring", env: str = "JIKIM_KEYRING_DATABASE_URL"
+) -> str | None:
+    """A database of its own (key ring, separated store): its variable, or beside the main one."""
+    explicit = os.environ.get(env)
     if explicit or not main_url:
         return explicit or None
     if main_url.startswith("sqlite"):
         path = Path(main_url.split(":///", 1)[1])
-        return f"sqlite:///{path.with_name(path.stem + '_keyring' + path.suffix)}"
+        return f"sqlite:///{path.with_name(path.stem + suffix + path.suffix)}"
     base, _, query = main_url.partition("?")
-    return base.rstrip("/") + "_keyring" + (f"?{query}" if query else "")
+    return base.rstrip("/") + suffix + (f"?{query}" if query else "")
 
 
 DATABASES = {
     "default": _database(os.environ.get("DATABASE_URL"), VAR_DIR / "jikim.sqlite3"),
-    "keyring": _database(_keyring_url(os.environ.get("DATABASE_URL")), VAR_DIR / "keyring.sqlite3"),
+    "keyring": _database(
+        _sibling_database_url(os.environ.get("DATABASE_URL")), VAR_DIR / "keyring.sqlite3"
+    ),
 }
 if DATABASES["keyring"]["ENGINE"].endswith("sqlite3"):
     # Destroyed keys must not survive in free pages of the key ring's file.
     DATABASES["keyring"]["OPTIONS"]["init_command"] += " PRAGMA secure_delete=ON;"
-DATABASE_ROUTERS = ["jikim.vault.routers.KeyringRouter"]
+DATABASES["separated"] = _database(
+    _sibling_database_url(
+        os.environ.get("DATABASE_URL"), suffix="_separated", env="JIKIM_SEPARATED_DATABASE_URL"
+    ),
+    VAR_DIR / "separated.sqlite3",
+)
+DATABASE_ROUTERS = [
+    "jikim.vault.routers.KeyringRouter",
+    "jikim.retention.separated.SeparatedRouter",
+]
+RETENTION_REQUIRE_APPROVAL = _flag("JIKIM_RETENTION_REQUIRE_APPROVAL")
 OLD_MASTER_KEY_FILES = [p for p in os.environ.get("JIKIM_OLD_MASTER_KEY_FILES", "").split(",") if p]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -291,6 +317,22 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Access records (jikim.audit, C9-02, C9-05). Checkpoints are signed every N records and
+# at least hourly; the export file belongs on storage the database's administrators cannot
+# rewrite (another host, an append-only mount). Run `jikim audit_checkpoint` hourly (cron).
+AUDIT_VERIFY_KEY_FILES = [
+    p for p in os.environ.get("JIKIM_AUDIT_VERIFY_KEY_FILES", "").split(",") if p
+]
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("JIKIM_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit" / "checkpoints.jsonl"
+)
+AUDIT_CHECKPOINT_EVERY = _int("JIKIM_AUDIT_CHECKPOINT_EVERY", 1000)
+AUDIT_CHECKPOINT_SECONDS = _int("JIKIM_AUDIT_CHECKPOINT_SECONDS", 3600)
+AUDIT_RETENTION_DAYS = _int("JIKIM_AUDIT_RETENTION_DAYS", 731)  # 2 years; at least 184
+AUDIT_PERMISSION_RETENTION_DAYS = _int("JIKIM_AUDIT_PERMISSION_RETENTION_DAYS", 1096)  # 3 years
+AUDIT_REVIEW_UNMASK_THRESHOLD = _int("JIKIM_AUDIT_REVIEW_UNMASK_THRESHOLD", 100)  # per month
+AUDIT_REVIEW_SUBJECTS_PER_HOUR = _int("JIKIM_AUDIT_REVIEW_SUBJECTS_PER_HOUR", 100)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

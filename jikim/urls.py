@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jikim.accounts import views as accounts
+from jikim.api import api
+from jikim.retention import urls as retention_urls
 from jikim.web import views as web
 
 urlpatterns = [
@@ -23,7 +25,12 @@ urlpatterns = [
         accounts.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("t/<slug:slug>/", include("jikim.shipping.urls")),
+    path("t/<slug:slug>/", include(retention_urls.tenant_urlpatterns)),
+    path("api/", api.urls),
     path("console/", web.console, name="console"),
+    path("console/audit/", include("jikim.audit.urls")),
+    path("console/", include(retention_urls.console_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

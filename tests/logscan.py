@@ -21,6 +21,12 @@ PLAINTEXTS = (
 )
 
 
+def _people() -> tuple[str, ...]:
+    from tests.shipping.marketplace_files import PEOPLE
+
+    return tuple(v for p in PEOPLE for v in (p.name, p.phone, p.phone.replace("-", ""), p.base))
+
+
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
@@ -31,11 +37,12 @@ class _Capture(logging.Handler):
             text = self.format(record)
         except Exception:
             text = str(record.msg)
-        for value in PLAINTEXTS:
+        for value in PLAINTEXTS + _PEOPLE:
             if value in text:
                 self.leaks.append(f"{record.name}: a log line carries a test plaintext")
 
 
+_PEOPLE = _people()
 capture = _Capture()
 capture.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
 

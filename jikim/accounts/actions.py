@@ -67,6 +67,42 @@ def do_complete_signup(
     return membership
 
 
+KEEP_AFTER_WITHDRAWAL = "keep_after_withdrawal"
+
+
+@transaction.atomic
+def do_record_consent(
+    actor: Member,
+    member: Member,
+    *,
+    purpose: str,
+    channel: str,
+    valid_until: dt.datetime | None = None,
+) -> Consent:
+    """A consent given by the member (web) or taken by staff through another channel (C3-01)."""
+    if channel not in ConsentChannel.values:
+        raise ValidationError("알 수 없는 동의 경로입니다.", code="channel")
+    consent = Consent.objects.create(
+        member=member,
+        purpose=purpose,
+        channel=channel,
+        policy_version=document.current().version,
+        given_at=clock.now(),
+        valid_until=valid_until,
+    )
+    record(
+        "consent.given",
+        actor=actor,
+        subjects=[member_subject(member.pk)],
+        detail={
+            "purpose": purpose,
+            "channel": channel,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+        },
+    )
+    return consent
+
+
 @transaction.atomic
 def do_update_profile(actor: Member, member: Member, **changes: str) -> list[str]:
     """Self-service edit of one's own items (C6-05). Returns the names of changed fields."""

@@ -133,6 +133,8 @@ class Consent(models.Model):
     channel = models.CharField(max_length=20, choices=ConsentChannel.choices)
     policy_version = models.CharField(max_length=40)
     given_at = models.DateTimeField()
+    # For consent to keeping data for a period (C4-02): until when.
+    valid_until = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

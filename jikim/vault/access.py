@@ -122,12 +122,13 @@ def reveal(
     ][field]
 
 
-def shred(subjects: Iterable[str], *, actor: Any, reason: str) -> int:
-    """Crypto-shred: destroy the subjects' data keys and their blind-index entries."""
+def shred(subjects: Iterable[str], *, actor: Any, reason: str, compact: bool = True) -> int:
+    """Crypto-shred: destroy the subjects' data keys and their blind-index entries.
+    `compact=False` for a caller that compacts the key ring once after many shreds."""
     from jikim.vault import blind
 
     wanted = sorted(set(subjects))
-    destroyed = keyring.shred(wanted)
+    destroyed = keyring.shred(wanted, compact_after=compact)
     blind.forget(wanted)
     record(
         "shred",

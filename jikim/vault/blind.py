@@ -173,3 +173,13 @@ def digest_many(
         mac.update(normal.encode())
         append(int.from_bytes(mac.digest()[:8], "big", signed=True) >> shift)
     return out
+
+
+def matching_query(category: str, kind: str, tenant_id: int | None, value: str) -> Any:
+    """The subjects whose indexed value matches, as a subquery (no round trip)."""
+    d = digest(category, kind, tenant_id, value)
+    if d is None:
+        return BlindIndexEntry.objects.none().values("subject")
+    return BlindIndexEntry.objects.filter(
+        name=index_name(category, kind), tenant_id=tenant_id, digest=d
+    ).values("subject")

@@ -16,9 +16,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if match is not None:
         slug = match.kwargs.get("slug")
     is_operator = bool(user.is_authenticated and getattr(user, "is_operator", False))
+    role = getattr(user, "operator_role", "")
     return {
         "nav_slug": slug,
         "nav_is_operator": is_operator,
-        "nav_console": is_operator
-        and operator_role_allows(getattr(user, "operator_role", ""), "console"),
+        "nav_console": is_operator and operator_role_allows(role, "console"),
+        "nav_audit_review": is_operator and operator_role_allows(role, "review_access"),
     }

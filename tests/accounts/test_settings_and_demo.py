@@ -34,9 +34,12 @@ def test_production_mode_refuses_to_start_without_secrets(tmp_path: Path) -> Non
 def test_production_mode_check_deploy_is_clean(tmp_path: Path) -> None:
     key = tmp_path / "master.key"
     key.write_text("0" * 64)
+    signing_key = tmp_path / "audit_signing.key"
+    signing_key.write_text("1" * 64)
     env = {
         "JIKIM_SECRET_KEY": "k" * 20 + "Zq8x!v2#Lm9@Rt4$Wp7%Yb1^Nc6&Hd3*Jf5(",
         "JIKIM_MASTER_KEY_FILE": str(key),
+        "JIKIM_AUDIT_SIGNING_KEY_FILE": str(signing_key),
         "ALLOWED_HOSTS": "jikim.example.com",
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
         "EMAIL_URL": "smtp://mail.example.com:587",

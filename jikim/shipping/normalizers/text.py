@@ -18,6 +18,10 @@ _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
 
 def clean_text(raw: str) -> str:
     """Invisible characters removed, NFC, whitespace runs collapsed to one space."""
+    if raw.isprintable() and (raw.isascii() or unicodedata.is_normalized("NFC", raw)):
+        # The common case: nothing invisible, already composed. (isprintable() is False
+        # for every dropped category and for tabs and newlines.)
+        return " ".join(raw.split())
     # Whitespace controls (tab, newline) separate words: turn them into spaces first.
     visible = "".join(
         " " if char.isspace() else char

@@ -1,0 +1,105 @@
+"""Destruction throughput: N expired recipients through the real sweep (plan, shred keys,
+delete rows and index entries, ledger) against raw SQL DELETEs of the same rows (recipient
+rows, their index entries and their key rows) on an identical copy, in the same run.
+
+    .venv/bin/python bench/retention_bench.py [--rows 1000000]
+
+Last line: ratio_vs_raw_delete=<sweep time / raw delete time> (goal <= 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import _django
+
+
+def populate(rows: int, tenant_id: int, delivered: dt.datetime) -> None:
+    from django.db import connection, connections, transaction
+
+    now = delivered.isoformat()
+    step = 20_000
+    with transaction.atomic(), transaction.atomic(using="keyring"):
+        main, ring = connection.cursor(), connections["keyring"].cursor()
+        for start in range(0, rows, step):
+            ids = range(start + 1, min(start + step, rows) + 1)
+            main.executemany(
+                "INSERT INTO shipping_order (id, tenant_id, marketplace, order_no, product_order_no, product_name, "
+                "option, quantity, status, content_hash, created_at, updated_at) VALUES "
+                "(%s, %s, 'api', %s, %s, '', '', 1, '', '', %s, %s)",
+                [(i, tenant_id, f"O{i}", f"P{i}", now, now) for i in ids],
+            )
+            main.executemany(
+                "INSERT INTO shipping_shipment (tenant_id, order_id, courier, tracking_no, delivered_at) "
+                "VALUES (%s, %s, '', '', %s)",
+                [(tenant_id, i, now) for i in ids],
+            )
+            main.executemany(
+                "INSERT INTO shipping_party (id, tenant_id, order_id, role, subject, name, phone1, legacy_postcode) "
+                "VALUES (%s, %s, %s, 'recipient', %s, %s, %s, %s)",
+                [(i, tenant_id, i, f"r_{i:024x}", "v1.1.AAAA", "v1.1.BBBB", False) for i in ids],
+            )
+            main.executemany(
+                "INSERT INTO vault_blindindexentry (tenant_id, name, digest, subject, source) VALUES (%s, %s, %s, %s, %s)",
+                [
+                    (tenant_id, n, i, f"r_{i:024x}", "shipping.Party.phone1")
+                    for i in ids
+                    for n in ("recipient.phone/phone", "recipient.phone/last4")
+                ],
+            )
+            ring.executemany(
+                "INSERT INTO vault_datakey (subject, wrapped, kek, created_at) VALUES (%s, %s, 'x', %s)",
+                [(f"r_{i:024x}", os.urandom(60), now) for i in ids],
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    _django.setup()
+    from django.db import connection, connections, transaction
+
+    from jikim import clock
+    from jikim.accounts.models import Tenant
+    from jikim.retention import sweep
+    from jikim.shipping.models import Party
+    from tests.conftest import create_seller
+
+    create_seller("bench")
+    tenant_id = Tenant.objects.get(slug="bench").pk
+    delivered = clock.now() - dt.timedelta(days=200)
+
+    populate(args.rows, tenant_id, delivered)
+    t0 = time.perf_counter()
+    with transaction.atomic(), transaction.atomic(using="keyring"):
+        main, ring = connection.cursor(), connections["keyring"].cursor()
+        main.execute("DELETE FROM vault_blindindexentry WHERE tenant_id = %s", [tenant_id])
+        main.execute("DELETE FROM shipping_party WHERE tenant_id = %s", [tenant_id])
+        ring.execute("DELETE FROM vault_datakey WHERE subject LIKE 'r\\_%%' ESCAPE '\\'")
+    t_raw = time.perf_counter() - t0
+    with transaction.atomic():
+        connection.cursor().execute(
+            "DELETE FROM shipping_shipment WHERE tenant_id = %s", [tenant_id]
+        )
+        connection.cursor().execute("DELETE FROM shipping_order WHERE tenant_id = %s", [tenant_id])
+
+    populate(args.rows, tenant_id, delivered)
+    t0 = time.perf_counter()
+    report = sweep.run()
+    t_sweep = time.perf_counter() - t0
+    assert report.destroyed == args.rows and not Party.objects.exists(), report
+    print(f"rows={args.rows:,}")
+    print(f"raw_delete_s={t_raw:.2f} (recipient rows, index entries, key rows)")
+    print(f"sweep_s={t_sweep:.2f} ({args.rows / t_sweep:,.0f} rows/s: plan, shred, delete, ledger)")
+    print(f"ratio_vs_raw_delete={t_sweep / t_raw:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Retention and destruction: computed schedules, holds, separated storage, the ledger."""

@@ -1,0 +1,248 @@
+"""Where personal data lives, and how each kind's due date follows from its rule and its
+trigger events. Each source lists what falls due, moves it to separated storage, and
+destroys it (crypto-shred, then delete rows, index entries and files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from allauth.account.models import EmailAddress
+from django.db.models import Max, Q
+
+from jikim import clock
+from jikim.accounts.actions import KEEP_AFTER_WITHDRAWAL
+from jikim.accounts.models import Consent, Member
+from jikim.audit.models import ServiceLog
+from jikim.retention import rules
+from jikim.retention.models import (
+    DestructionItem,
+    ItemStatus,
+    SeparatedRecord,
+    Stage,
+    TenantRetention,
+)
+from jikim.shipping.models import BatchStatus, ImportBatch, Party
+from jikim.vault import blind, keyring, sealing
+from jikim.vault.fields import Sealed
+
+
+class Source(Protocol):
+    name: str
+    rule_id: str
+    method: str
+
+    def due(self, until: dt.datetime) -> Iterator[Due]: ...
+
+    def move(self, subjects: Sequence[str]) -> None: ...
+
+    def destroy(self, subjects: Sequence[str]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Due:
+    source: str
+    subject: str
+    stage: str
+    rule: str
+    tenant_id: int | None
+    due_at: dt.datetime
+
+
+def _done(stage: str) -> Q:
+    return Q(
+        subject__in=DestructionItem.objects.filter(stage=stage, status=ItemStatus.DONE).values(
+            "subject"
+        )
+    )
+
+
+class RecipientSource:
+    """Sellers' shipping data (C4-00): the recipient's purpose is met N days after delivery
+    or purchase confirmation (the later of the two); a seller may choose fewer days."""
+
+    name = "shipping.recipient"
+    rule_id = "shipping_purpose_met"
+    method = "데이터 키 파기(암호학적 삭제) 후 수취인 행·검색 색인 삭제"
+
+    def due(self, until: dt.datetime) -> Iterator[Due]:
+        rule = rules.rule(self.rule_id)
+        default_days = rule.period.amount if rule.period and rule.period.unit == "d" else 90
+        custom = dict(TenantRetention.objects.values_list("tenant_id", "shipping_days"))
+        shortest = min([default_days, *custom.values()])
+        undelivered = rule.undelivered_period or rules.Period(180, "d")
+        cut = until - dt.timedelta(days=shortest)
+        cut_undelivered = (
+            until - dt.timedelta(days=undelivered.amount) if undelivered.unit == "d" else until
+        )
+        rows = Party.objects.filter(
+            Q(order__shipment__delivered_at__lte=cut)
+            | Q(order__shipment__purchase_confirmed_at__lte=cut)
+            | Q(order__created_at__lte=cut_undelivered)
+        ).values_list(
+            "subject",
+            "tenant_id",
+            "order__shipment__delivered_at",
+            "order__shipment__purchase_confirmed_at",
+            "order__ordered_at",
+            "order__created_at",
+        )
+        for subject, tenant_id, delivered, confirmed, ordered, created in rows.iterator(
+            chunk_size=5000
+        ):
+            ends = [t for t in (delivered, confirmed) if t is not None]
+            if ends:
+                days = min(custom.get(tenant_id, default_days), default_days)
+                due_at = max(ends) + dt.timedelta(days=days)
+            else:
+                due_at = undelivered.after(ordered or created)
+            if due_at <= until:
+                yield Due(self.name, subject, Stage.DESTROY, self.rule_id, tenant_id, due_at)
+
+    def move(self, subjects: Sequence[str]) -> None:
+        raise NotImplementedError("shipping data is destroyed, never kept in separation")
+
+    def destroy(self, subjects: Sequence[str]) -> None:
+        blind.forget(subjects)
+        Party.objects.filter(subject__in=subjects).delete()
+
+
+class StagedUploadSource:
+    """An uploaded order file waiting for confirmation: gone a day after upload at most."""
+
+    name = "shipping.upload"
+    rule_id = "upload_staging"
+    method = "업로드 파일의 데이터 키 파기 후 대기 파일 삭제"
+
+    def due(self, until: dt.datetime) -> Iterator[Due]:
+        rule = rules.rule(self.rule_id)
+        assert rule.period is not None
+        cut = until - dt.timedelta(days=rule.period.amount)
+        rows = ImportBatch.objects.filter(staged__isnull=False, created_at__lte=cut)
+        for subject, tenant_id, created in rows.values_list("subject", "tenant_id", "created_at"):
+            yield Due(self.name, subject, Stage.DESTROY, self.rule_id, tenant_id, rule.due(created))
+
+    def move(self, subjects: Sequence[str]) -> None:
+        raise NotImplementedError
+
+    def destroy(self, subjects: Sequence[str]) -> None:
+        ImportBatch.objects.filter(subject__in=subjects).update(
+            staged=None, status=BatchStatus.EXPIRED, finished_at=clock.now()
+        )
+
+
+MEMBER_SEALED = ("mobile", "company_phone")
+
+
+class MemberSource:
+    """Withdrawn members (C4-01): moved to separated storage at withdrawal, with only what
+    the reason for keeping needs, and destroyed a year later."""
+
+    name = "accounts.member"
+    rule_id = "member_after_withdrawal"
+    method_move = "회원 테이블에서 분리 DB로 이동 (암호문 그대로, 원래 자리는 비움)"
+    method = "데이터 키 파기(암호학적 삭제) 후 분리 보관 기록 삭제"
+
+    def due(self, until: dt.datetime) -> Iterator[Due]:
+        rule = rules.rule(self.rule_id)
+        withdrawn = Member.objects.filter(withdrawn_at__isnull=False, withdrawn_at__lte=until)
+        for subject, at in withdrawn.exclude(_done(Stage.MOVE)).values_list(
+            "subject", "withdrawn_at"
+        ):
+            assert at is not None  # filtered above
+            yield Due(self.name, subject, Stage.MOVE, self.rule_id, None, at)
+        consented = dict(
+            Consent.objects.filter(
+                purpose=KEEP_AFTER_WITHDRAWAL, withdrawn_at__isnull=True, valid_until__isnull=False
+            ).values_list("member__subject", "valid_until")
+        )
+        for subject, at in withdrawn.exclude(_done(Stage.DESTROY)).values_list(
+            "subject", "withdrawn_at"
+        ):
+            assert at is not None  # filtered above
+            # Kept longer only if the member consented to a longer period (C4-02).
+            due_at = max(rule.due(at), consented.get(subject) or at)
+            if due_at <= until:
+                yield Due(self.name, subject, Stage.DESTROY, self.rule_id, None, due_at)
+
+    def move(self, subjects: Sequence[str]) -> None:
+        rule = rules.rule(self.rule_id)
+        members = list(Member.objects.filter(subject__in=subjects))
+        keys = keyring.ensure([m.subject for m in members])
+        for member in members:
+            payload = {
+                f: getattr(member, f).token
+                for f in MEMBER_SEALED
+                if isinstance(getattr(member, f), Sealed)
+            }
+            material = keys[member.subject]
+            for plain_field in ("login_id", "email", "company_name"):
+                value = getattr(member, plain_field)
+                if value and not value.startswith("withdrawn-"):
+                    payload[plain_field] = sealing.seal(
+                        material, f"member.{plain_field}", member.subject, value
+                    )
+            if not payload:
+                continue  # already moved by an interrupted run
+            SeparatedRecord.objects.update_or_create(
+                subject=member.subject,
+                defaults={
+                    "source": self.name,
+                    "rule": self.rule_id,
+                    "legal_basis": rule.basis,
+                    "payload": payload,
+                    "moved_at": clock.now(),
+                    "due_at": rule.due(member.withdrawn_at or clock.now()),
+                },
+            )
+        EmailAddress.objects.filter(user__subject__in=subjects).delete()
+        for member in members:
+            member.login_id = f"withdrawn-{member.pk}"
+            member.email = ""
+            member.company_name = ""
+            member.mobile = None
+            member.company_phone = None
+            member.save(
+                update_fields=["login_id", "email", "company_name", "mobile", "company_phone"]
+            )
+
+    def destroy(self, subjects: Sequence[str]) -> None:
+        SeparatedRecord.objects.filter(subject__in=subjects).delete()
+
+
+class ServiceLogSource:
+    """Service logs (C4-08): three months. The IPs of one day share one data key, so a day
+    is destroyed when its last record is three months old."""
+
+    name = "audit.service_log"
+    rule_id = "log_records_3m"
+    method = "하루 단위 데이터 키 파기(암호학적 삭제) 후 서비스 로그 행 삭제"
+
+    def due(self, until: dt.datetime) -> Iterator[Due]:
+        rule = rules.rule(self.rule_id)
+        days = (
+            ServiceLog.objects.filter(at__lte=until - dt.timedelta(days=80))
+            .values("subject")
+            .annotate(last=Max("at"))
+        )
+        for row in days:
+            due_at = rule.due(row["last"])
+            if due_at <= until:
+                yield Due(self.name, row["subject"], Stage.DESTROY, self.rule_id, None, due_at)
+
+    def move(self, subjects: Sequence[str]) -> None:
+        raise NotImplementedError
+
+    def destroy(self, subjects: Sequence[str]) -> None:
+        ServiceLog.objects.filter(subject__in=subjects).delete()
+
+
+SOURCES: list[Source] = [
+    MemberSource(),
+    RecipientSource(),
+    StagedUploadSource(),
+    ServiceLogSource(),
+]
+BY_NAME = {s.name: s for s in SOURCES}

@@ -1,0 +1,347 @@
+"""State changes of order imports. Each takes the acting member explicitly and records
+the act in the same transaction. The commit is all-or-nothing."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from jikim import clock
+from jikim.accounts.models import Member, Tenant
+from jikim.audit.records import record
+from jikim.shipping import importers
+from jikim.shipping.importers import FileRefused, ParsedFile
+from jikim.shipping.importers.reading import _decrypt_ooxml
+from jikim.shipping.models import BatchStatus, ColumnMapping, ImportBatch, Order
+from jikim.shipping.normalising import CleanRow, Problem, normalise
+from jikim.shipping.storing import content_hash, store
+from jikim.vault import access, keyring
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+MAX_STORED_PROBLEMS = 2000
+STAGING_HOURS = 24
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def decrypt_upload(data: bytes, password: str | None) -> bytes:
+    """An encrypted xlsx opened with the password the user typed; anything else as is.
+    The password lives only in this call."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FileRefused("too_large")
+    if data[:8] == OLE_MAGIC:
+        try:
+            return _decrypt_ooxml(data, password)
+        except FileRefused as exc:
+            if exc.code != "corrupt":
+                raise
+            # Not an encrypted workbook (a legacy .xls): the reader takes it as it is.
+    return data
+
+
+@transaction.atomic
+def do_receive_upload(
+    actor: Member,
+    tenant: Tenant,
+    *,
+    data: bytes,
+    filename: str,
+    password: str | None,
+    mapping: Mapping[str, str] | None = None,
+    queue: bool = True,
+) -> ImportBatch:
+    """Take an uploaded file: decrypt it now (the password is not kept), seal it, and
+    queue its analysis. A file that cannot even be opened is refused before anything is
+    stored."""
+    plain = decrypt_upload(data, password)
+    batch = ImportBatch.objects.create(
+        tenant=tenant,
+        uploaded_by=actor,
+        filename=filename[:200],
+        staged=base64.b64encode(plain).decode("ascii"),
+        mapping=dict(mapping or {}),
+    )
+    record(
+        "upload",
+        actor=actor,
+        tenant_id=tenant.pk,
+        subjects=[batch.subject],
+        purpose="service_delivery",
+        detail={"batch": batch.pk, "bytes": len(plain)},
+    )
+    if queue:
+        from jikim.shipping.tasks import analyse_batch
+
+        analyse_batch.enqueue(batch.pk)
+    return batch
+
+
+def _staged_bytes(batch: ImportBatch) -> bytes:
+    pii = access.reveal(
+        batch,
+        "staged",
+        purpose="service_delivery",
+        actor=access.SYSTEM,
+        action="import.read_staged",
+    )
+    return base64.b64decode(pii.value)
+
+
+@dataclass
+class Analysis:
+    parsed: ParsedFile
+    clean: list[CleanRow]
+    problems: list[Problem]
+    identifiers: int
+
+
+def analyse_bytes(data: bytes, mapping: Mapping[str, str] | None) -> Analysis:
+    parsed = importers.parse_file(data, mapping=mapping or None, max_rows=MAX_ROWS)
+    problems = [Problem(p.row, p.column or "", p.code, p.message) for p in parsed.problems]
+    clean: list[CleanRow] = []
+    identifiers = 0
+    headers = parsed.headers
+    for row in parsed.rows:
+        outcome = normalise(row, headers)
+        problems.extend(outcome.problems)
+        identifiers += outcome.identifiers
+        if outcome.row is not None:
+            clean.append(outcome.row)
+    return Analysis(parsed, clean, problems, identifiers)
+
+
+def _with_saved_mapping(batch: ImportBatch, data: bytes) -> Analysis | None:
+    for saved in ColumnMapping.objects.filter(tenant_id=batch.tenant_id).order_by("-created_at"):
+        try:
+            result = analyse_bytes(data, saved.mapping)
+        except FileRefused:
+            continue
+        batch.mapping = saved.mapping
+        return result
+    return None
+
+
+def header_preview(batch: ImportBatch) -> tuple[list[str], dict[str, str]]:
+    """The header row of an unknown layout and a suggested mapping, for the mapping screen.
+    The header row is the first of the top rows with the most filled cells."""
+    table = importers.read_table(_staged_bytes(batch), max_rows=MAX_ROWS)
+    top = table.rows[:10]
+    if not top:
+        raise FileRefused("empty")
+    header = max(top, key=lambda row: (sum(1 for c in row if c.strip()), -top.index(row)))
+    header = [c for c in header if c.strip()]
+    return header, importers.suggest_mapping(header)
+
+
+@transaction.atomic
+def do_set_mapping(
+    actor: Member, batch: ImportBatch, mapping: Mapping[str, str], save_as: str = ""
+) -> None:
+    """The seller's column mapping for an unknown layout; optionally kept for next time."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.NEEDS_MAPPING:
+        return
+    batch.mapping = {k: v for k, v in mapping.items() if v}
+    batch.status = BatchStatus.RECEIVED
+    batch.save(update_fields=["mapping", "status"])
+    if save_as:
+        ColumnMapping.objects.update_or_create(
+            tenant_id=batch.tenant_id, name=save_as[:60], defaults={"mapping": batch.mapping}
+        )
+    record(
+        "import.mapping",
+        actor=actor,
+        tenant_id=batch.tenant_id,
+        detail={"batch": batch.pk, "fields": sorted(batch.mapping), "saved": bool(save_as)},
+    )
+    from jikim.shipping.tasks import analyse_batch
+
+    analyse_batch.enqueue(batch.pk)
+
+
+def _refuse(batch: ImportBatch, exc: FileRefused) -> None:
+    batch.status = BatchStatus.REFUSED
+    batch.refusal_code = exc.code
+    batch.refusal_message = str(exc.message)[:300]
+    batch.staged = None
+    batch.finished_at = clock.now()
+    batch.save()
+    access.shred([batch.subject], actor=access.SYSTEM, reason="import refused")
+
+
+def analyse(batch_id: int) -> Analysis | None:
+    """Parse, normalise and classify every row; nothing is stored but the report."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != BatchStatus.RECEIVED:
+        return None
+    data = _staged_bytes(batch)
+    result: Analysis | None
+    try:
+        result = analyse_bytes(data, batch.mapping)
+    except FileRefused as exc:
+        if exc.code != "unknown_format":
+            _refuse(batch, exc)
+            return None
+        # A layout jikim does not know: a mapping this seller saved before may fit.
+        result = _with_saved_mapping(batch, data)
+        if result is None:
+            batch.status = BatchStatus.NEEDS_MAPPING
+            batch.save(update_fields=["status"])
+            return None
+    existing = (
+        dict(
+            Order.objects.filter(
+                tenant_id=batch.tenant_id,
+                product_order_no__in=[r.product_order_no for r in result.clean],
+            ).values_list("product_order_no", "content_hash")
+        )
+        if len(result.clean) <= 20_000
+        else None
+    )
+    new = updated = unchanged = 0
+    if existing is not None:
+        for row in result.clean:
+            known = existing.get(row.product_order_no)
+            if known is None:
+                new += 1
+            elif known == content_hash(batch.tenant_id, row):
+                unchanged += 1
+            else:
+                updated += 1
+    else:
+        new = len(result.clean)
+    rejected = {p.row for p in result.problems if p.severity == "error"}
+    batch.status = BatchStatus.PREVIEWED
+    batch.format_id = result.parsed.format_id
+    batch.format_name = result.parsed.format_name
+    batch.marketplace = result.parsed.marketplace
+    batch.total_rows = result.parsed.total_rows
+    batch.valid_rows = len(result.clean)
+    batch.new_rows, batch.updated_rows, batch.unchanged_rows = new, updated, unchanged
+    batch.rejected_rows = len(rejected)
+    batch.identifiers_masked = result.identifiers
+    batch.problems = [p.as_dict() for p in result.problems[:MAX_STORED_PROBLEMS]]
+    batch.progress = 100
+    batch.save()
+    return result
+
+
+@transaction.atomic
+def do_commit(actor: Member, batch: ImportBatch) -> None:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.PREVIEWED:
+        return
+    batch.status = BatchStatus.COMMITTING
+    batch.save(update_fields=["status"])
+    record(
+        "import.commit_requested",
+        actor=actor,
+        tenant_id=batch.tenant_id,
+        detail={"batch": batch.pk},
+    )
+    from jikim.shipping.tasks import commit_batch
+
+    commit_batch.enqueue(batch.pk)
+
+
+def commit(batch_id: int, analysis: Analysis | None = None) -> None:
+    """Store every valid row of the batch in one transaction. Safe to rerun after a crash:
+    a crashed commit left nothing behind, and rows are upserts. `analysis` spares the
+    second parse when the caller has just analysed the same staged file."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != BatchStatus.COMMITTING:
+            return
+        result: Analysis = analysis or analyse_bytes(_staged_bytes(batch), batch.mapping)
+        stored = store(batch.tenant, result.clean, batch=batch)
+        batch.status = BatchStatus.COMMITTED
+        batch.new_rows, batch.updated_rows = stored.new, stored.updated
+        batch.unchanged_rows = stored.unchanged
+        batch.staged = None
+        batch.finished_at = clock.now()
+        batch.save()
+        uploader = batch.uploaded_by
+        record(
+            "create",
+            actor=uploader,
+            tenant_id=batch.tenant_id,
+            subjects=stored.subjects,
+            purpose="service_delivery",
+            detail={
+                "batch": batch.pk,
+                "new": stored.new,
+                "updated": stored.updated,
+                "unchanged": stored.unchanged,
+                "rejected": batch.rejected_rows,
+            },
+        )
+    access.shred([batch.subject], actor=access.SYSTEM, reason="import committed")
+
+
+@transaction.atomic
+def do_cancel(actor: Member, batch: ImportBatch) -> None:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in (BatchStatus.RECEIVED, BatchStatus.PREVIEWED, BatchStatus.NEEDS_MAPPING):
+        return
+    batch.status = BatchStatus.CANCELLED
+    batch.staged = None
+    batch.finished_at = clock.now()
+    batch.save()
+    record(
+        "import.cancel",
+        actor=actor,
+        tenant_id=batch.tenant_id,
+        subjects=[batch.subject],
+        detail={"batch": batch.pk},
+    )
+    keyring.shred([batch.subject])
+
+
+def expire_staged(now: dt.datetime | None = None) -> int:
+    """Uploads left unconfirmed for a day lose their staged file (and its key)."""
+    cutoff = (now or clock.now()) - dt.timedelta(hours=STAGING_HOURS)
+    stale = list(
+        ImportBatch.objects.filter(
+            status__in=[BatchStatus.RECEIVED, BatchStatus.PREVIEWED, BatchStatus.NEEDS_MAPPING],
+            created_at__lt=cutoff,
+        )
+    )
+    for batch in stale:
+        batch.status, batch.staged, batch.finished_at = BatchStatus.EXPIRED, None, clock.now()
+        batch.save()
+    if stale:
+        access.shred([b.subject for b in stale], actor=access.SYSTEM, reason="staging expired")
+    return len(stale)
+
+
+def do_import_file(
+    actor: Member,
+    tenant: Tenant,
+    *,
+    data: bytes,
+    filename: str,
+    password: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportBatch:
+    """Upload, analyse and commit in one go, in this process (the command line)."""
+    batch = do_receive_upload(
+        actor, tenant, data=data, filename=filename, password=password, mapping=mapping, queue=False
+    )
+    analysis = analyse(batch.pk)
+    batch.refresh_from_db()
+    if batch.status == BatchStatus.PREVIEWED:
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMMITTING)
+            record(
+                "import.commit_requested",
+                actor=actor,
+                tenant_id=tenant.pk,
+                detail={"batch": batch.pk},
+            )
+        commit(batch.pk, analysis)
+        batch.refresh_from_db()
+    return batch

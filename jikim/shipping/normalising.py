@@ -1,0 +1,334 @@
+"""From a raw OrderRow to what is stored: phones, postcodes, dates and amounts normalised,
+needless identifiers masked (C6-07), and every problem reported with row, column, a masked
+value and a Korean reason — never the value itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from jikim import clock
+from jikim.shipping.importers import OrderRow
+from jikim.shipping.normalizers.identifiers import (
+    column_suggests_identifier,
+    find_customs_code,
+    mask_identifiers,
+)
+from jikim.shipping.normalizers.phone import PhoneError, normalise_phone
+from jikim.shipping.normalizers.postcode import PostcodeError, normalise_postcode
+from jikim.shipping.normalizers.text import clean_address, clean_name, clean_text
+from jikim.vault.masking import mask_generic, mask_phone
+
+LABELS: dict[str, str] = {
+    "order_no": "주문번호",
+    "product_order_no": "상품주문번호",
+    "product_name": "상품명",
+    "option": "옵션",
+    "quantity": "수량",
+    "amount": "금액",
+    "ordered_at": "주문일시",
+    "paid_at": "결제일시",
+    "recipient_name": "수취인명",
+    "recipient_phone1": "수취인연락처1",
+    "recipient_phone2": "수취인연락처2",
+    "recipient_postcode": "우편번호",
+    "recipient_address_base": "기본주소",
+    "recipient_address_detail": "상세주소",
+    "delivery_message": "배송메세지",
+    "customs_code": "개인통관고유부호",
+    "tracking_no": "송장번호",
+    "shipped_at": "발송일",
+    "delivered_at": "배송완료일",
+    "purchase_confirmed_at": "구매확정일",
+}
+
+# Free-text fields that are stored: scanned for identifiers and masked in place.
+SCANNED = (
+    "recipient_name",
+    "recipient_address_base",
+    "recipient_address_detail",
+    "delivery_message",
+    "option",
+    "product_name",
+)
+
+IDENTIFIER_LABELS = {
+    "rrn": "주민등록번호",
+    "alien_registration": "외국인등록번호",
+    "passport": "여권번호",
+    "driver_licence": "운전면허번호",
+    "card": "카드번호",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    code: str
+    message: str
+    value: str = ""  # masked
+    severity: str = "error"  # "error": row left out; "warning": row kept, value flagged
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+            "value": self.value,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class CleanRow:
+    """A row ready to store. Party values are plaintext here and sealed on commit."""
+
+    source_row: int
+    marketplace: str
+    order_no: str
+    product_order_no: str
+    product_name: str = ""
+    option: str = ""
+    quantity: int = 1
+    amount: int | None = None
+    ordered_at: dt.datetime | None = None
+    paid_at: dt.datetime | None = None
+    status: str = ""
+    party: dict[str, str] = field(default_factory=dict)
+    legacy_postcode: bool = False
+    courier: str = ""
+    tracking_no: str = ""
+    shipped_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
+    purchase_confirmed_at: dt.datetime | None = None
+
+    def __repr__(self) -> str:
+        return f"CleanRow({self.marketplace}:{self.product_order_no}, row {self.source_row})"
+
+
+@dataclass
+class Outcome:
+    row: CleanRow | None
+    problems: list[Problem]
+    identifiers: int
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y.%m.%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y%m%d%H%M%S",
+    "%Y%m%d",
+)
+
+
+def parse_datetime(raw: str) -> dt.datetime | None:
+    """Korean marketplace date strings, read as Korea time. Raises ValueError if unreadable."""
+    text = raw.strip()
+    if not text:
+        return None
+    text = re.sub(r"\s+", " ", text.replace("T", " "))
+    text = re.sub(r"(\d{2}:\d{2}:\d{2})[.,]\d+", r"\1", text)  # fractional seconds
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).replace(tzinfo=clock.SEOUL)
+        except ValueError:
+            continue
+    raise ValueError("unreadable date")
+
+
+def parse_amount(raw: str) -> int | None:
+    text = raw.strip().replace(",", "").replace("원", "").replace("₩", "").strip()
+    if not text:
+        return None
+    return round(float(text))
+
+
+def parse_quantity(raw: str) -> int:
+    text = raw.strip().replace(",", "")
+    if not text:
+        return 1
+    value = float(text)
+    if value != int(value) or value < 1 or value > 100_000:
+        raise ValueError("quantity out of range")
+    return int(value)
+
+
+def normalise(row: OrderRow, headers: Mapping[str, str] | None = None) -> Outcome:
+    headers = headers or {}
+    problems: list[Problem] = []
+    identifiers = 0
+
+    def column(name: str) -> str:
+        return headers.get(name) or LABELS.get(name, name)
+
+    def report(
+        name: str, code: str, message: str, value: str = "", severity: str = "error"
+    ) -> None:
+        problems.append(Problem(row.source_row, column(name), code, message, value, severity))
+
+    values = {name: clean_text(getattr(row, name)) for name in SCANNED}
+    for name in SCANNED:
+        masked, findings = mask_identifiers(values[name])
+        for finding in findings:
+            identifiers += 1
+            report(
+                name,
+                f"identifier_{finding.kind}",
+                f"{IDENTIFIER_LABELS.get(str(finding.kind), '고유식별번호')}로 보이는 값이 있어 "
+                "가려서 저장합니다. 배송에 필요하지 않은 정보는 입력하지 마세요.",
+                mask_generic(values[name][finding.start : finding.end], keep_last=0)[:20],
+                "warning",
+            )
+        values[name] = masked
+    for header, cell in row.extra.items():
+        findings = mask_identifiers(cell)[1]
+        if findings or (column_suggests_identifier(header) and cell.strip()):
+            identifiers += max(len(findings), 1)
+            problems.append(
+                Problem(
+                    row.source_row,
+                    header,
+                    "identifier_column",
+                    "고유식별번호로 보이는 값이 있는 열입니다. 이 값은 저장하지 않습니다.",
+                    "*" * min(len(cell), 8),
+                    "warning",
+                )
+            )
+
+    name = clean_name(values["recipient_name"])
+    if not name:
+        report("recipient_name", "missing_name", "수취인 이름이 비어 있습니다.")
+    phones: list[str] = []
+    for index, raw in enumerate((row.recipient_phone1, row.recipient_phone2), start=1):
+        field_name = f"recipient_phone{index}"
+        if not raw.strip():
+            if index == 1:
+                report(field_name, "missing_phone", "수취인 연락처가 비어 있습니다.")
+            phones.append("")
+            continue
+        try:
+            phones.append(normalise_phone(raw).digits)
+        except PhoneError as exc:
+            severity = "error" if index == 1 else "warning"
+            report(
+                field_name,
+                f"phone_{exc.code}",
+                f"연락처 형식이 올바르지 않습니다: {exc}",
+                mask_phone(raw),
+                severity,
+            )
+            phones.append("")
+
+    postcode, legacy = "", False
+    if row.recipient_postcode.strip():
+        try:
+            parsed = normalise_postcode(row.recipient_postcode)
+            postcode, legacy = parsed.code, parsed.legacy
+            if legacy:
+                report(
+                    "recipient_postcode",
+                    "legacy_postcode",
+                    "옛 6자리 우편번호입니다. 그대로 저장하니 "
+                    "5자리 도로명 우편번호로 확인해 주세요.",
+                    mask_generic(parsed.code, keep_last=2),
+                    "warning",
+                )
+        except PostcodeError as exc:
+            report(
+                "recipient_postcode",
+                f"postcode_{exc.code}",
+                f"우편번호를 읽을 수 없어 비워 둡니다: {exc}",
+                "",
+                "warning",
+            )
+    address = clean_address(
+        values["recipient_address_base"], values["recipient_address_detail"] or None
+    )
+    if not address.base:
+        report("recipient_address_base", "missing_address", "배송지 주소가 비어 있습니다.")
+
+    customs = ""
+    if row.customs_code.strip():
+        customs = find_customs_code(row.customs_code) or ""
+        if not customs:
+            report(
+                "customs_code",
+                "customs_code_format",
+                "개인통관고유부호는 P로 시작하는 13자리입니다. 이 값은 저장하지 않습니다.",
+                "*" * min(len(row.customs_code), 8),
+                "warning",
+            )
+
+    dates: dict[str, dt.datetime | None] = {}
+    for date_field in (
+        "ordered_at",
+        "paid_at",
+        "shipped_at",
+        "delivered_at",
+        "purchase_confirmed_at",
+    ):
+        try:
+            dates[date_field] = parse_datetime(getattr(row, date_field))
+        except ValueError:
+            dates[date_field] = None
+            report(
+                date_field,
+                "date_format",
+                "날짜를 읽을 수 없어 비워 둡니다.",
+                getattr(row, date_field)[:20],
+                "warning",
+            )
+    try:
+        quantity = parse_quantity(row.quantity)
+    except ValueError:
+        quantity = 1
+        report("quantity", "quantity", "수량은 1 이상의 정수여야 합니다.", row.quantity[:10])
+    try:
+        amount = parse_amount(row.amount)
+    except ValueError:
+        amount = None
+        report("amount", "amount", "금액을 읽을 수 없어 비워 둡니다.", row.amount[:15], "warning")
+
+    if any(p.severity == "error" for p in problems):
+        return Outcome(None, problems, identifiers)
+    clean = CleanRow(
+        source_row=row.source_row,
+        marketplace=row.marketplace,
+        order_no=row.order_no.strip(),
+        product_order_no=row.product_order_no.strip(),
+        product_name=values["product_name"][:300],
+        option=values["option"][:300],
+        quantity=quantity,
+        amount=amount,
+        ordered_at=dates["ordered_at"],
+        paid_at=dates["paid_at"],
+        status=clean_text(row.status)[:40],
+        party={
+            "name": name,
+            "phone1": phones[0],
+            "phone2": phones[1],
+            "postcode": postcode,
+            "address_base": address.base,
+            "address_detail": address.detail or "",
+            "message": values["delivery_message"],
+            "customs_code": customs,
+        },
+        legacy_postcode=legacy,
+        courier=clean_text(row.courier)[:40],
+        tracking_no=re.sub(r"[\s-]", "", row.tracking_no)[:40],
+        shipped_at=dates["shipped_at"],
+        delivered_at=dates["delivered_at"],
+        purchase_confirmed_at=dates["purchase_confirmed_at"],
+    )
+    return Outcome(clean, problems, identifiers)

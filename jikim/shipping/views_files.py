@@ -1,0 +1,400 @@
+"""Seller pages for files out: courier upload sheets, tracking numbers from a courier's
+result file, the marketplaces' tracking uploads, and the adjustable courier layouts.
+Thin: forms validate, ``outbound`` builds and records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from jikim.accounts.tenancy import Scope, scope_for
+from jikim.shipping import outbound
+from jikim.shipping.exports.couriers import LAYOUTS, SOURCE_FIELDS
+from jikim.shipping.exports.tracking import COURIERS
+from jikim.shipping.models import BatchStatus, ImportBatch, Marketplace
+from jikim.shipping.outbound.results import MAX_RESULT_BYTES
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+_NO_FILE = {"required": "파일을 선택하세요."}
+
+
+def _password_field(label: str, *, required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        strip=False,
+        min_length=outbound.MIN_PASSWORD if required else None,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password" if required else "off"}),
+        error_messages={
+            "required": "파일 비밀번호를 입력하세요.",
+            "min_length": f"파일 비밀번호는 {outbound.MIN_PASSWORD}자 이상이어야 합니다.",
+        },
+    )
+
+
+class CourierSheetForm(forms.Form):
+    layout = forms.ChoiceField(label="택배사 양식", initial="cj_cnplus", widget=forms.RadioSelect)
+    which = forms.ChoiceField(
+        label="주문",
+        choices=[("untracked", "송장번호가 없는 주문만"), ("all", "모든 주문")],
+        initial="untracked",
+        widget=forms.RadioSelect,
+    )
+    batch = forms.TypedChoiceField(
+        label="업로드",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "선택한 업로드를 찾을 수 없습니다."},
+    )
+    date_from = forms.DateField(label="주문일 (부터)", required=False, widget=_DATE)
+    date_to = forms.DateField(label="주문일 (까지)", required=False, widget=_DATE)
+    pickup_date = forms.DateField(
+        label="집하예정일 (CJ대한통운, 선택)", required=False, widget=_DATE
+    )
+    reason = forms.CharField(
+        label="내려받는 사유",
+        max_length=200,
+        error_messages={"required": "개인정보가 담긴 파일을 내려받는 사유를 입력하세요."},
+    )
+    password = _password_field("파일 비밀번호 (6자 이상)", required=True)
+
+    def __init__(self, scope: Scope, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        layout = self.fields["layout"]
+        batch = self.fields["batch"]
+        assert isinstance(layout, forms.ChoiceField) and isinstance(batch, forms.ChoiceField)
+        layout.choices = [
+            (key, f"{label} ({outbound.UNVERIFIED_NOTE})" if key in outbound.ADJUSTABLE else label)
+            for key, label in outbound.COURIER_SHEETS.items()
+        ]
+        batches = scope.filter(ImportBatch.objects.filter(status=BatchStatus.COMMITTED))
+        batch.choices = [("", "모든 업로드")] + [
+            (b.pk, f"{timezone.localtime(b.created_at):%Y-%m-%d %H:%M} {b.filename or '(파일)'}")
+            for b in batches.order_by("-created_at")[:200]
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "끝 날짜가 시작 날짜보다 앞섭니다.")
+        reason = outbound.clean_reason(data.get("reason") or "")
+        if "reason" in data and len(reason) < 2:
+            self.add_error("reason", "사유를 구체적으로 입력하세요.")
+        data["reason"] = reason
+        return data
+
+
+class TrackingUploadForm(forms.Form):
+    courier = forms.ChoiceField(label="택배사", choices=[(c.id, c.name) for c in COURIERS.values()])
+    file = forms.FileField(label="택배사 결과 파일 (xlsx, xls, csv)", error_messages=_NO_FILE)
+    order_column = forms.CharField(
+        label="주문번호 열 이름 (다를 때만)",
+        required=False,
+        max_length=60,
+        help_text="로젠택배 결과 파일처럼 주문번호 열이 없으면, 접수 파일에서 주문번호를 넣은 "
+        "열의 이름(예: 주문번호, 메모3)을 적어 주세요.",
+    )
+    password = _password_field("파일 비밀번호 (있을 때만)", required=False)
+
+
+class ShippedRangeForm(forms.Form):
+    shipped_from = forms.DateField(label="발송일 (부터)", required=False, widget=_DATE)
+    shipped_to = forms.DateField(label="발송일 (까지)", required=False, widget=_DATE)
+
+
+class CoupangForm(ShippedRangeForm):
+    file = forms.FileField(label="쿠팡 Wing 배송목록 파일 (DeliveryList)", error_messages=_NO_FILE)
+    password = _password_field("파일 비밀번호 (있을 때만)", required=False)
+
+
+def _download(export: outbound.ExportFile) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, export.filename) or "attachment"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def files_index(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug)
+    tenant = scope.tenant
+    counts = {
+        "untracked": outbound.select_orders(tenant).count(),
+        "smartstore": outbound.select_tracked(tenant, Marketplace.SMARTSTORE).count(),
+        "coupang": outbound.select_tracked(tenant, Marketplace.COUPANG).count(),
+    }
+    return render(
+        request,
+        "shipping/files/index.html",
+        {
+            "scope": scope,
+            "counts": counts,
+            "can_export": scope.can("export"),
+            "can_edit": scope.can("edit_orders"),
+        },
+    )
+
+
+@sensitive_post_parameters("password")
+@login_required
+def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug, "export")
+    initial: dict[str, Any] = {}
+    if "batch" in request.GET:
+        batch_id = request.GET["batch"]
+        if not batch_id.isdigit():
+            raise Http404
+        initial["batch"] = scope.get(ImportBatch.objects.all(), pk=int(batch_id)).pk
+    form = CourierSheetForm(scope, request.POST or None, initial=initial)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        orders = outbound.select_orders(
+            scope.tenant,
+            untracked_only=data["which"] == "untracked",
+            batch_id=data["batch"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+        try:
+            export = outbound.do_download_courier_sheet(
+                scope.member,
+                scope.tenant,
+                layout_id=data["layout"],
+                orders=orders,
+                reason=data["reason"],
+                password=data["password"],
+                pickup_date=data["pickup_date"],
+            )
+        except outbound.OutboundError as exc:
+            form.add_error(None, exc.message)
+            problems = exc.problems
+        else:
+            return _download(export)
+    return render(
+        request,
+        "shipping/files/courier.html",
+        {"scope": scope, "form": form, "problems": problems},
+    )
+
+
+@sensitive_post_parameters("password")
+@login_required
+def files_tracking(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug, "edit_orders")
+    form = TrackingUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    token = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_RESULT_BYTES:
+            form.add_error("file", "파일이 너무 큽니다. 20MB 이하로 나누어 올려 주세요.")
+        else:
+            try:
+                preview = outbound.preview_tracking(
+                    scope.tenant,
+                    data=upload.read(),
+                    courier_id=form.cleaned_data["courier"],
+                    filename=upload.name or "",
+                    order_column=form.cleaned_data["order_column"],
+                    password=form.cleaned_data["password"] or None,
+                )
+            except outbound.OutboundError as exc:
+                form.add_error("file", exc.message)
+            else:
+                if preview.matched:
+                    token = outbound.tracking_token(scope.tenant, scope.member, preview)
+    return render(
+        request,
+        "shipping/files/tracking.html",
+        {"scope": scope, "form": form, "preview": preview, "token": token},
+    )
+
+
+@login_required
+@require_POST
+def files_tracking_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug, "edit_orders")
+    try:
+        courier_id, assignments = outbound.read_tracking_token(
+            scope.tenant, scope.member, request.POST.get("token", "")
+        )
+        result = outbound.do_apply_tracking(
+            scope.member, scope.tenant, courier_id=courier_id, assignments=assignments
+        )
+    except outbound.OutboundError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"운송장번호를 반영했습니다: 새로 입력 {result.created}건, 변경 {result.updated}건, "
+            f"이미 같은 번호 {result.unchanged}건.",
+        )
+    return redirect("files_tracking", slug=slug)
+
+
+def _marketplace_page(
+    request: HttpRequest,
+    scope: Scope,
+    *,
+    smartstore: ShippedRangeForm | None = None,
+    coupang: CoupangForm | None = None,
+    problems: list[str] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "shipping/files/marketplace.html",
+        {
+            "scope": scope,
+            "smartstore": smartstore or ShippedRangeForm(prefix="ss"),
+            "coupang": coupang or CoupangForm(prefix="cp"),
+            "problems": problems or [],
+        },
+    )
+
+
+@login_required
+def files_marketplace(request: HttpRequest, slug: str) -> HttpResponse:
+    return _marketplace_page(request, scope_for(request, slug, "edit_orders"))
+
+
+@login_required
+@require_POST
+def files_smartstore(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug, "edit_orders")
+    form = ShippedRangeForm(request.POST, prefix="ss")
+    if form.is_valid():
+        orders = outbound.select_tracked(scope.tenant, Marketplace.SMARTSTORE, **form.cleaned_data)
+        try:
+            return _download(
+                outbound.do_download_smartstore_dispatch(scope.member, scope.tenant, orders=orders)
+            )
+        except outbound.OutboundError as exc:
+            form.add_error(None, exc.message)
+            return _marketplace_page(request, scope, smartstore=form, problems=exc.problems)
+    return _marketplace_page(request, scope, smartstore=form)
+
+
+@sensitive_post_parameters("cp-password")
+@login_required
+@require_POST
+def files_coupang(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug, "edit_orders")
+    form = CoupangForm(request.POST, request.FILES, prefix="cp")
+    if form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        orders = outbound.select_tracked(
+            scope.tenant,
+            Marketplace.COUPANG,
+            shipped_from=data["shipped_from"],
+            shipped_to=data["shipped_to"],
+        )
+        try:
+            return _download(
+                outbound.do_download_coupang_invoice(
+                    scope.member,
+                    scope.tenant,
+                    orders=orders,
+                    delivery_list=upload.read(),
+                    filename=upload.name or "",
+                    password=data["password"] or None,
+                )
+            )
+        except outbound.OutboundError as exc:
+            form.add_error("file", exc.message)
+            return _marketplace_page(request, scope, coupang=form, problems=exc.problems)
+    return _marketplace_page(request, scope, coupang=form)
+
+
+# --- adjustable courier layouts ----------------------------------------------------------
+
+
+@login_required
+def files_layouts(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug, "export")
+    layouts = [
+        (key, outbound.COURIER_SHEETS[key], outbound.layout_for(scope.tenant, key))
+        for key in outbound.ADJUSTABLE
+    ]
+    return render(
+        request,
+        "shipping/files/layouts.html",
+        {"scope": scope, "layouts": layouts, "note": outbound.UNVERIFIED_NOTE},
+    )
+
+
+def _posted_columns(post: QueryDict) -> list[tuple[str, str]]:
+    """The edited rows in their chosen order; rows left entirely empty are dropped."""
+    rows = []
+    for index, (position, header, source) in enumerate(
+        zip(post.getlist("position"), post.getlist("header"), post.getlist("source"), strict=False)
+    ):
+        if not header.strip() and not source.strip():
+            continue
+        rank = int(position) if position.strip().isdigit() else 10_000 + index
+        rows.append((rank, index, header.strip(), source.strip()))
+    return [(header, source) for _, _, header, source in sorted(rows)]
+
+
+@login_required
+def files_layout_edit(request: HttpRequest, slug: str, layout_id: str) -> HttpResponse:
+    scope = scope_for(request, slug, "export")
+    if layout_id not in outbound.ADJUSTABLE:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        columns = _posted_columns(request.POST)
+        try:
+            outbound.do_save_courier_layout(scope.member, scope.tenant, layout_id, columns)
+        except outbound.OutboundError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "양식을 저장했습니다. 다음 내려받기부터 이 열 순서를 씁니다.")
+            return redirect("files_layouts", slug=slug)
+    else:
+        layout = outbound.layout_for(scope.tenant, layout_id)
+        columns = [(c.header, c.source or "") for c in layout.columns]
+    rows = [*columns, *[("", "")] * 3]
+    return render(
+        request,
+        "shipping/files/layout_edit.html",
+        {
+            "scope": scope,
+            "layout_id": layout_id,
+            "label": outbound.COURIER_SHEETS[layout_id],
+            "note": outbound.UNVERIFIED_NOTE,
+            "rows": [(i, h, s) for i, (h, s) in enumerate(rows, start=1)],
+            "sources": [
+                (key, f"{text} (비워 둡니다)" if key.startswith("sender_") else text)
+                for key, text in SOURCE_FIELDS.items()
+            ],
+            "default": LAYOUTS[layout_id],
+            "error": error,
+        },
+    )
+
+
+@login_required
+@require_POST
+def files_layout_reset(request: HttpRequest, slug: str, layout_id: str) -> HttpResponse:
+    scope = scope_for(request, slug, "export")
+    if layout_id not in outbound.ADJUSTABLE:
+        raise Http404
+    outbound.do_reset_courier_layout(scope.member, scope.tenant, layout_id)
+    messages.info(request, "기본 양식으로 되돌렸습니다.")
+    return redirect("files_layouts", slug=slug)

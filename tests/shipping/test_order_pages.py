@@ -1,0 +1,140 @@
+"""The seller's pages: upload → preview → commit; one search box; masked detail; unmask."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jikim.audit.models import AccessRecord
+from jikim.shipping.models import ImportBatch, Order, Party
+from tests.shipping import marketplace_files as files
+from tests.vaulthelp import plain
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, slug: str, data: bytes, password: str = ""):
+    upload = SimpleUploadedFile("발주발송관리.xlsx", data)
+    return client.post(f"/t/{slug}/imports/", {"file": upload, "password": password})
+
+
+def test_upload_preview_commit_search_detail(alice, login) -> None:
+    client = login(alice)
+    response = _upload(client, "alice", files.smartstore_xlsx())
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    page = client.get(response.url).content.decode()
+    assert "네이버" in page or "스마트스토어" in page
+    assert "저장하기" in page
+    client.post(f"/t/alice/imports/{batch.pk}/commit/")
+    batch.refresh_from_db()
+    assert batch.status == "committed"
+
+    party = Party.objects.order_by("pk").first()
+    phone = plain(party, "phone1")
+    html = client.get("/t/alice/orders/", {"q": phone[-4:]}).content.decode()
+    assert party.order.order_no in html
+    assert phone not in html, "lists show masked phones"
+    assert AccessRecord.objects.filter(action="search", actor_id=alice.pk).exists()
+
+    detail = client.get(f"/t/alice/orders/{party.order_id}/").content.decode()
+    assert plain(party, "name") not in detail
+    shown = client.post(
+        f"/t/alice/orders/{party.order_id}/",
+        {"reason": "배송 문의 응대", "purpose": "complaint_handling"},
+    ).content.decode()
+    assert plain(party, "name") in shown
+    record = AccessRecord.objects.filter(action="unmask").latest("id")
+    assert record.reason == "배송 문의 응대" and record.subjects == [party.subject]
+
+
+def test_unmask_needs_a_reason(alice, login) -> None:
+    from tests.shipping.test_import_flow import _import
+
+    _import(alice, files.smartstore_xlsx())
+    order = Order.objects.first()
+    html = (
+        login(alice)
+        .post(f"/t/alice/orders/{order.pk}/", {"reason": "", "purpose": "complaint_handling"})
+        .content.decode()
+    )
+    assert "사유를 입력하세요" in html
+    assert not AccessRecord.objects.filter(action="unmask").exists()
+
+
+def test_viewer_cannot_unmask_or_import(alice, staff_of_alice, login) -> None:
+    from tests.shipping.test_import_flow import _import
+
+    _import(alice, files.smartstore_xlsx())
+    order = Order.objects.first()
+    viewer = login(staff_of_alice("viewer"))
+    assert viewer.get(f"/t/alice/orders/{order.pk}/").status_code == 200
+    assert (
+        viewer.post(
+            f"/t/alice/orders/{order.pk}/", {"reason": "궁금", "purpose": "complaint_handling"}
+        ).status_code
+        == 403
+    )
+    assert viewer.get("/t/alice/imports/").status_code == 403
+
+
+def test_charlie_gets_404_for_alices_orders_and_imports(alice, charlie, login) -> None:
+    from tests.shipping.test_import_flow import _import
+
+    batch = _import(alice, files.smartstore_xlsx())
+    order = Order.objects.first()
+    client = login(charlie)
+    for url in [
+        "/t/alice/orders/",
+        f"/t/alice/orders/{order.pk}/",
+        "/t/alice/imports/",
+        f"/t/alice/imports/{batch.pk}/",
+        f"/t/charlie/orders/{order.pk}/",
+        f"/t/charlie/imports/{batch.pk}/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    for url in [f"/t/charlie/imports/{batch.pk}/commit/", f"/t/charlie/imports/{batch.pk}/cancel/"]:
+        assert client.post(url).status_code == 404, url
+    # Charlie's own search never finds Alice's customers.
+    phone = plain(Party.objects.first(), "phone1")
+    assert order.order_no not in client.get("/t/charlie/orders/", {"q": phone}).content.decode()
+
+
+def test_password_protected_upload_asks_for_the_password(alice, login) -> None:
+    client = login(alice)
+    data = files.encrypt(files.smartstore_xlsx(), "pw1234")
+    html = _upload(client, "alice", data).content.decode()
+    assert "비밀번호" in html and not ImportBatch.objects.exists()
+    assert _upload(client, "alice", data, password="pw1234").status_code == 302
+
+
+def test_unknown_layout_asks_for_a_mapping_which_is_saved_for_next_time(alice, login) -> None:
+    client = login(alice)
+    response = client.post(
+        "/t/alice/imports/", {"file": SimpleUploadedFile("주문.csv", files.generic_csv())}
+    )
+    batch = ImportBatch.objects.get()
+    assert batch.status == "needs_mapping"
+    page = client.get(f"/t/alice/imports/{batch.pk}/mapping/").content.decode()
+    assert "받는분" in page
+    from jikim.shipping.actions import header_preview
+
+    _, suggested = header_preview(batch)
+    assert suggested.get("recipient_name") == "받는분", "the guess is prefilled"
+    data = {**suggested, "save_as": "우리 쇼핑몰"}
+    response = client.post(f"/t/alice/imports/{batch.pk}/mapping/", data)
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "previewed", (batch.status, batch.refusal_message)
+    assert batch.valid_rows > 0
+    # The same layout again: the saved mapping applies by itself.
+    client.post("/t/alice/imports/", {"file": SimpleUploadedFile("주문2.csv", files.generic_csv())})
+    assert ImportBatch.objects.latest("pk").status == "previewed"
+
+
+def test_mapping_without_required_columns_gets_a_korean_error(alice, login) -> None:
+    client = login(alice)
+    client.post("/t/alice/imports/", {"file": SimpleUploadedFile("주문.csv", files.generic_csv())})
+    batch = ImportBatch.objects.get()
+    html = client.post(f"/t/alice/imports/{batch.pk}/mapping/", {"order_no": ""}).content.decode()
+    assert "열을 지정하세요" in html
+    batch.refresh_from_db()
+    assert batch.status == "needs_mapping"
