@@ -6,6 +6,7 @@ Production (`JIKIM_DEBUG` unset or 0) refuses to start until its secrets are giv
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -102,7 +103,12 @@ INSTALLED_APPS = [
     "jikim.audit",
     "jikim.accounts",
     "jikim.shipping",
+    "jikim.cases",
     "jikim.retention",
+    "jikim.rights",
+    "jikim.billing",
+    "jikim.disclosures",
+    "jikim.backups",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "django_htmx",
     "allauth",
@@ -113,6 +119,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: removes any cookie a response sets that policy.toml does not declare, or whose
+    # optional category the visitor has not opted in to (C8-02).
+    "jikim.policy.cookies.CookieGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "jikim.audit.context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jikim.audit.servicelog.ServiceLogMiddleware",
+    "jikim.policy.cookies.VisitMiddleware",  # visit analytics, opted-in browsers only (C8-01)
     "django.contrib.messages.middleware.MessageMiddleware",
     "jikim.accounts.middleware.IdleLogoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -288,6 +298,31 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("JIKIM_STATIC_ROOT") or VAR_DIR / "static")
 MEDIA_ROOT = VAR_DIR / "uploads"
 
+# Call recordings (C3-03): a storage of their own, apart from the database and from ordinary
+# uploads (MEDIA_ROOT), checked at start-up (cases.E00x). Files there are AES-GCM ciphertext
+# under each recording's own key, and no URL is ever made for them: they are streamed,
+# decrypted, through a view that checks the role and writes an access record.
+# In production, an S3-compatible bucket of its own through django-storages
+# (pip install "django-storages[s3]"), its public access blocked, e.g.
+#   JIKIM_RECORDINGS_STORAGE='{"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS":
+#     {"bucket_name": "jikim-recordings", "endpoint_url": "https://s3.example.com",
+#      "default_acl": "private", "file_overwrite": false, "querystring_auth": true}}'
+# (credentials through the usual AWS_* environment variables, never in this file).
+RECORDINGS_DIR = Path(os.environ.get("JIKIM_RECORDINGS_DIR") or VAR_DIR / "recordings")
+RECORDING_MAX_BYTES = _int("JIKIM_RECORDING_MAX_BYTES", 50 * 1024 * 1024)
+STORAGES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "recordings": (
+        json.loads(os.environ["JIKIM_RECORDINGS_STORAGE"])
+        if os.environ.get("JIKIM_RECORDINGS_STORAGE")
+        else {
+            "BACKEND": "jikim.cases.storage.RecordingStorage",
+            "OPTIONS": {"location": str(RECORDINGS_DIR)},
+        }
+    ),
+}
+
 if os.environ.get("EMAIL_URL"):
     _email = dj_email_url.parse(os.environ["EMAIL_URL"])
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -333,6 +368,28 @@ AUDIT_RETENTION_DAYS = _int("JIKIM_AUDIT_RETENTION_DAYS", 731)  # 2 years; at le
 AUDIT_PERMISSION_RETENTION_DAYS = _int("JIKIM_AUDIT_PERMISSION_RETENTION_DAYS", 1096)  # 3 years
 AUDIT_REVIEW_UNMASK_THRESHOLD = _int("JIKIM_AUDIT_REVIEW_UNMASK_THRESHOLD", 100)  # per month
 AUDIT_REVIEW_SUBJECTS_PER_HOUR = _int("JIKIM_AUDIT_REVIEW_SUBJECTS_PER_HOUR", 100)
+AUDIT_VERIFY_WORKERS = _int("JIKIM_AUDIT_VERIFY_WORKERS", 0)  # 0: one per CPU, at most 4
+AUDIT_VERIFY_PARALLEL_MIN = _int("JIKIM_AUDIT_VERIFY_PARALLEL_MIN", 100_000)
+
+# Billing (jikim.billing, C1-03, C5-02). Gateways offered, in order; bank transfer (staff
+# confirm the deposit) is the default. Adding "inicis" requires the merchant id and sign key
+# from Inicis, and policy.toml's processor table to list Inicis (billing.E002).
+# JIKIM_INICIS_ENV=production uses Inicis' live endpoints and its INIStdPay.js; anything else
+# its test (stg) endpoints. The Inicis adapter is not yet verified against the live service.
+BILLING_GATEWAYS = [
+    g.strip() for g in os.environ.get("JIKIM_BILLING_GATEWAYS", "bank_transfer").split(",") if g
+]
+BILLING_BANK_ACCOUNT = os.environ.get("JIKIM_BILLING_BANK_ACCOUNT", "")
+BILLING_DUE_DAYS = _int("JIKIM_BILLING_DUE_DAYS", 14)
+INICIS_MID = os.environ.get("JIKIM_INICIS_MID", "")
+INICIS_SIGN_KEY = os.environ.get("JIKIM_INICIS_SIGN_KEY", "")
+INICIS_ENV = os.environ.get("JIKIM_INICIS_ENV", "test")
+INICIS_TIMEOUT_SECONDS = _int("JIKIM_INICIS_TIMEOUT", 20)
+
+# Backups (jikim.backups, C9-03): `jikim backup` and the daily task write encrypted backups
+# here and keep them this many days. Put the folder on other storage than the databases.
+BACKUP_DIR = Path(os.environ.get("JIKIM_BACKUP_DIR") or VAR_DIR / "backups")
+BACKUP_KEEP_DAYS = _int("JIKIM_BACKUP_KEEP_DAYS", 7)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

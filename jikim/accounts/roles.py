@@ -28,6 +28,11 @@ TENANT_PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_staff": frozenset({"owner", "manager"}),
     "manage_api_keys": frozenset({"owner"}),
     "manage_tenant": frozenset({"owner"}),
+    # Customer complaints (CS cases) and consultation recordings (jikim.cases).
+    "handle_cases": frozenset({"owner", "manager", "cs_agent"}),
+    "play_recordings": frozenset({"owner", "manager", "cs_agent"}),
+    # The seller's plan, invoices and payments (jikim.billing): the contracting owner only.
+    "billing": frozenset({"owner"}),
 }
 
 OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -35,6 +40,11 @@ OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
     "review_access": frozenset({"privacy_officer"}),
     "manage_operators": frozenset({"privacy_officer", "admin"}),
     "django_admin": frozenset({"admin"}),
+    # Members' complaints and the operator's consultation recordings (jikim.cases).
+    "handle_cases": frozenset({"privacy_officer", "cs_staff"}),
+    "play_recordings": frozenset({"privacy_officer", "cs_staff"}),
+    # Invoices, confirming bank transfers, refunds, ending contracts (jikim.billing).
+    "manage_billing": frozenset({"cs_staff", "admin"}),
 }
 
 

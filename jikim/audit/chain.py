@@ -23,9 +23,10 @@ HEAD_PK = 1
 def lock_head() -> ChainHead:
     """The head row, locked for this transaction. Call inside `transaction.atomic()`."""
     assert transaction.get_connection().in_atomic_block, "lock_head needs a transaction"
-    head = ChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
-    if head is not None:
-        return head
+    try:
+        return ChainHead.objects.select_for_update().get(pk=HEAD_PK)
+    except ChainHead.DoesNotExist:
+        pass
     # First append ever, or the table was emptied (a test database flush): start from the
     # last record there is. Concurrent first appenders race to insert; one row wins.
     last = AccessRecord.objects.order_by("-seq").values_list("seq", "hash").first()

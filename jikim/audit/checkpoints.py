@@ -26,7 +26,7 @@ from django.db import transaction
 
 from jikim import clock
 from jikim.audit import chain, signing
-from jikim.audit.canonical import SEP, canonical_json, time_text
+from jikim.audit.canonical import SEP, canonical_json
 from jikim.audit.models import Checkpoint, CheckpointKind
 
 
@@ -62,11 +62,20 @@ class Mark:
             kind=row.kind,
             seq=row.seq,
             hash=row.hash,
-            at=time_text(row.at),
+            at=iso(row.at),
             islands=tuple((int(s), str(h)) for s, h in row.islands),
             key_id=row.key_id,
             signature=row.signature,
         )
+
+
+def iso(moment: dt.datetime) -> str:
+    """A mark's time, as signed and as written to the file: UTC ISO 8601, microseconds."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
 
 
 def message(kind: str, seq: int, digest: str, at: str, islands: Any) -> bytes:
@@ -94,8 +103,8 @@ def signed(kind: str, seq: int, digest: str, islands: list[tuple[int, str]] | No
     """Sign a mark and write it to the file and the database (in the open transaction)."""
     at = clock.now()
     isl = tuple((int(s), str(h)) for s, h in (islands or []))
-    sig = signing.sign(message(kind, seq, digest, time_text(at), isl))
-    mark = Mark(kind, seq, digest, time_text(at), isl, sig.key_id, sig.signature)
+    sig = signing.sign(message(kind, seq, digest, iso(at), isl))
+    mark = Mark(kind, seq, digest, iso(at), isl, sig.key_id, sig.signature)
     _append(mark)
     Checkpoint.objects.create(
         kind=kind,
@@ -117,7 +126,7 @@ def make_checkpoint() -> Mark | None:
             return None
         mark = signed(CheckpointKind.CHECKPOINT, head.seq, head.hash)
         head.checkpoint_seq = head.seq
-        head.checkpoint_at = dt.datetime.fromisoformat(mark.at.replace("Z", "+00:00"))
+        head.checkpoint_at = parse_iso(mark.at)
         head.save(update_fields=["checkpoint_seq", "checkpoint_at"])
         return mark
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from jikim import clock
 from jikim.audit import canonical, chain, context
-from jikim.audit.models import AccessRecord
+from jikim.audit.models import AccessRecord, ChainHead
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,9 @@ def record(
         "detail": detail,
     }
     canonical.check_text(values)
-    with transaction.atomic():
+    # No savepoint of its own: if writing the record fails, the act it records must fail
+    # with it (the caller's transaction is marked for rollback).
+    with transaction.atomic(savepoint=False):
         head = chain.lock_head()
         # Read the clock under the lock so that time never runs backwards along the chain
         # (on one host): the prune relies on it to cut by age.
@@ -95,11 +97,17 @@ def record(
         values["prev_hash"] = head.hash
         values["hash"] = canonical.chain_hash(head.hash, canonical.body(values))
         entry = AccessRecord.objects.create(**values)
-        head.seq, head.hash = entry.seq, entry.hash
-        head.save(update_fields=["seq", "hash"])
-        if _checkpoint_due(head.seq, head.checkpoint_seq, head.checkpoint_at, values["at"]):
-            transaction.on_commit(_checkpoint_after_commit, robust=True)
+        ChainHead.objects.filter(pk=head.pk).update(seq=entry.seq, hash=entry.hash)
+        if _checkpoint_due(entry.seq, head.checkpoint_seq, head.checkpoint_at, values["at"]):
+            _schedule_checkpoint()
     return entry
+
+
+def _schedule_checkpoint() -> None:
+    # Once per transaction: an import recording thousands of acts needs one checkpoint.
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _checkpoint_after_commit for entry in pending):
+        transaction.on_commit(_checkpoint_after_commit, robust=True)
 
 
 def _checkpoint_due(seq: int, last_seq: int, last_at: dt.datetime | None, now: dt.datetime) -> bool:

@@ -1,25 +1,19 @@
-"""Walking the chain: a fast path that lets SQLite build each record's canonical bytes,
-and an exact path over Django values that also says what is wrong.
-
-The fast path hashes the stored JSON text as it is. That is safe because a record is
-accepted only when the hash matches, and a matching hash means the bytes are the
-canonical bytes that were signed into the chain; any mismatch (a damaged or merely
-re-formatted row) sends that chunk through the exact path, which decides.
-"""
+"""Walking the chain record by record: the exact path over Django values, which also says
+what is wrong, and the dispatch to SQLite's fast path (`fastscan`)."""
 
 from __future__ import annotations
 
-import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
-from jikim.audit import canonical
+from jikim.audit import canonical, fastscan, pgscan
 from jikim.audit.models import AccessRecord
-
-CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -37,68 +31,74 @@ class Walk:
     last: str
     count: int = 0
     problem: Problem | None = None
+    first: int = 1  # the chain's first seq (after an anchor): records before it are gone
 
 
-_AT = (
-    "CASE length(at) "
-    "WHEN 26 THEN substr(at, 1, 10) || 'T' || substr(at, 12) || 'Z' "
-    "WHEN 19 THEN substr(at, 1, 10) || 'T' || substr(at, 12) || '.000000Z' "
-    "ELSE at END"
-)
-_PARTS = (
-    "seq",
-    _AT,
-    "ifnull(actor_id, '')",
-    "actor_name",
-    "ifnull(tenant_id, '')",
-    "ip",
-    "action",
-    "subjects",
-    "purpose",
-    "reason",
-    "request_id",
-    "detail",
-)
-_FAST_SQL = (
-    "SELECT seq, prev_hash, hash, CAST(prev_hash || "  # noqa: S608 - constant SQL
-    + " || char(31) || ".join(_PARTS)
-    + f" AS BLOB) FROM {AccessRecord._meta.db_table} WHERE seq >= %s ORDER BY seq"
-)
+def walk(state: Walk, last_seq: int | None) -> Walk:
+    """Verify every record from `state.expect` to `last_seq` (None: to the end); stops at
+    the first problem."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return _walk_exact(state, _rows(state.expect, last_seq))
+    if last_seq is None:
+        last_seq = AccessRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+    def exact(expect: int, last: str, upto: int) -> tuple[int, str, int, bool]:
+        sub = _walk_exact(Walk(expect, last, first=state.first), _rows(expect, upto))
+        state.problem = sub.problem
+        return sub.expect, sub.last, sub.count, sub.problem is None
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            chunks = pgscan.chunks(cursor, state.expect, last_seq)
+            done = fastscan.walk(chunks, state.expect, state.last, last_seq, exact)
+    else:
+        if not _walk_parallel(state, last_seq, exact):
+            return state
+        connection.ensure_connection()
+        chunks = fastscan.sqlite_chunks(connection.connection, state.expect, last_seq)
+        done = fastscan.walk(chunks, state.expect, state.last, last_seq, exact)
+    state.expect, state.last, state.count = done[0], done[1], state.count + done[2]
+    return state
 
 
-def walk(walk: Walk) -> Walk:
-    """Verify every record from `walk.expect` on; stops at the first problem."""
-    if connection.vendor == "sqlite":
-        return _walk_fast(walk)
-    return _walk_exact(walk, _rows(walk.expect, None))
+def workers() -> int:
+    configured = getattr(settings, "AUDIT_VERIFY_WORKERS", 0)
+    return int(configured) if configured else min(4, os.cpu_count() or 1)
 
 
-def _walk_fast(state: Walk) -> Walk:
-    sha256 = hashlib.sha256
-    with connection.cursor() as cursor:
-        cursor.execute(_FAST_SQL, [state.expect])
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                return state
-            seqs, prevs, hashes, datas = zip(*rows, strict=True)
-            ok = (
-                seqs == tuple(range(state.expect, state.expect + len(seqs)))
-                and prevs[0] == state.last
-                and prevs[1:] == hashes[:-1]
-            )
-            if ok:
-                try:
-                    ok = [sha256(d).hexdigest() for d in datas] == list(hashes)
-                except TypeError:  # a NULL where the schema has none
-                    ok = False
-            if ok:
-                state.expect, state.last = seqs[-1] + 1, hashes[-1]
-                state.count += len(seqs)
-                continue
-            state = _walk_exact(state, _rows(seqs[0], seqs[-1]))
-            if state.problem is not None:
-                return state
+def _walk_parallel(state: Walk, last_seq: int, exact: Any) -> bool:
+    """Split a long chain between processes and join the verified segments, verifying the
+    gaps between them the exact way. Only outside a transaction (other connections see only
+    what is committed) and on a database file. False when a problem was found; otherwise
+    the walk in order continues from wherever this stopped."""
+    count = workers()
+    database = str(connection.settings_dict["NAME"])
+    if (
+        count < 2
+        or last_seq - state.expect < settings.AUDIT_VERIFY_PARALLEL_MIN
+        or connection.in_atomic_block
+        or not Path(database).is_file()
+    ):
+        return True
+    ids = dict(
+        AccessRecord.objects.filter(seq__in=[state.expect, last_seq]).values_list("seq", "id")
+    )
+    if len(ids) < 2 or ids[last_seq] < ids[state.expect]:
+        return True
+    for first, prev, following, last, done in fastscan.walk_parallel(
+        database, ids[state.expect], ids[last_seq], count
+    ):
+        if first < state.expect or following > last_seq + 1:
+            return True  # out of order: the walk in order sorts it out
+        if first > state.expect:
+            state.expect, state.last, gap, ok = exact(state.expect, state.last, first - 1)
+            state.count += gap
+            if not ok:
+                return False
+        if first != state.expect or prev != state.last:
+            return True
+        state.expect, state.last, state.count = following, last, state.count + done
+    return True
 
 
 _VALUES = ("prev_hash", "hash", *canonical.FIELDS)
@@ -157,7 +157,7 @@ def _broken_link(row: Sequence[Any], intact: bool, state: Walk) -> Problem:
     )
     if owner is not None and owner != seq - 1:
         return Problem(seq, "reordered", f"this record belongs after record {owner}")
-    if intact and owner is None and seq - 1 >= 1 and state.count > 0:
+    if intact and owner is None and seq - 1 >= state.first:
         # The record itself is whole and names a predecessor hash nobody has: the
         # predecessor was edited and its hash recomputed to hide it.
         return Problem(seq - 1, "edited", "the record was changed and its hash recomputed")

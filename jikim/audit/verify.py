@@ -128,10 +128,16 @@ def verify() -> Report:
     start = Walk(expect=1, last=GENESIS)
     if anchor is not None:
         _check_islands(report, anchor)
-        start = Walk(expect=anchor.seq + 1, last=anchor.hash)
+        start = Walk(expect=anchor.seq + 1, last=anchor.hash, first=anchor.seq + 1)
         report.anchored_at = anchor.seq
     report.first_seq = start.expect
-    end = scan.walk(Walk(expect=start.expect, last=start.last))
+    # The head is read first and the walk stops there: records appended meanwhile are for
+    # the next run, not a reason to call the chain truncated.
+    head = chain.read_head()
+    end = scan.walk(
+        Walk(expect=start.expect, last=start.last, first=start.first),
+        head.seq if head is not None else None,
+    )
     report.records = end.count
     report.last_seq = end.expect - 1
     if end.problem is not None:
@@ -139,7 +145,6 @@ def verify() -> Report:
         verified_to = end.problem.seq - 1
     else:
         verified_to = end.expect - 1
-        head = chain.read_head()
         if head is not None and head.seq > verified_to:
             report.problems.append(
                 Problem(

@@ -7,7 +7,7 @@ import functools
 import tomllib
 from dataclasses import dataclass, field
 
-from jikim.policy.document import POLICY_FILE, PolicyError
+from jikim.policy.document import PolicyError, source_text
 
 MASKINGS = frozenset({"name", "phone", "address", "email", "rrn", "postcode", "text", "none"})
 
@@ -87,6 +87,10 @@ def parse(text: str) -> DataMap:
     return DataMap(purposes=purposes, categories=categories)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> DataMap:
+    return parse(text)
+
+
 def current() -> DataMap:
-    return parse(POLICY_FILE.read_text(encoding="utf-8"))
+    return _parsed(source_text())

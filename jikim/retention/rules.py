@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 
 from jikim import clock
-from jikim.policy.document import POLICY_FILE, PolicyError
+from jikim.policy.document import PolicyError, source_text
 
 _PERIOD = re.compile(r"^(\d+)([dmy])$")
 
@@ -96,9 +96,14 @@ def parse(text: str) -> dict[str, Rule]:
     return rules
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> dict[str, Rule]:
+    return parse(text)
+
+
 def current() -> dict[str, Rule]:
-    return parse(POLICY_FILE.read_text(encoding="utf-8"))
+    # The text the service runs on (the file, or a test's `document.loaded_from`).
+    return _parsed(source_text())
 
 
 def rule(rule_id: str) -> Rule:

@@ -16,6 +16,8 @@ from jikim import clock
 from jikim.accounts.actions import KEEP_AFTER_WITHDRAWAL
 from jikim.accounts.models import Consent, Member
 from jikim.audit.models import ServiceLog
+from jikim.billing.retention_sources import ContractSource, PaymentBookSource
+from jikim.cases.retention_sources import CaseSource, RecordingSource
 from jikim.retention import rules
 from jikim.retention.models import (
     DestructionItem,
@@ -244,5 +246,9 @@ SOURCES: list[Source] = [
     RecipientSource(),
     StagedUploadSource(),
     ServiceLogSource(),
+    CaseSource(),
+    RecordingSource(),
+    PaymentBookSource(),
+    ContractSource(),
 ]
 BY_NAME = {s.name: s for s in SOURCES}

@@ -202,3 +202,29 @@ def run(now: dt.datetime | None = None, *, trigger: str = "schedule") -> Report:
         sweep.finished_at = clock.now()
         sweep.save(update_fields=["finished_at"])
     return report
+
+
+def destroy_on_request(
+    subjects: list[str], *, source_name: str, rule_id: str = "subject_request"
+) -> int:
+    """Destroy these subjects now, the sweep's way (exactly once, ledgered): a data
+    subject's deletion request answered (C6-01). Returns how many were destroyed."""
+    now = clock.now()
+    with sweeping():
+        sweep = Sweep.objects.create(as_of=now, trigger="request")
+        _insert_items(
+            sweep,
+            [Due(source_name, s, Stage.DESTROY, rule_id, None, now) for s in subjects],
+            ItemStatus.PLANNED,
+        )
+        items = list(
+            DestructionItem.objects.filter(
+                subject__in=subjects, stage=Stage.DESTROY, status=ItemStatus.PLANNED
+            )
+        )
+        report = Report(sweep.pk)
+        if items:
+            _execute(sweep, Stage.DESTROY, source_name, items, report)
+        sweep.finished_at = clock.now()
+        sweep.save(update_fields=["finished_at"])
+    return report.destroyed

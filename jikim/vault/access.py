@@ -7,7 +7,7 @@ pii.value   -> the plaintext     (what this read was recorded for)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from jikim.audit.records import record
@@ -36,6 +36,19 @@ SYSTEM = System()
 # Checks whether a subject has consented to a purpose: registered by the apps that record
 # consents (accounts), so the vault does not depend on them.
 consent_checkers: list[Callable[[str, str], bool]] = []
+
+# Which of the given subjects are frozen (C6-03: a correction or deletion pending, or
+# processing suspended): registered by the rights app. Their values are withheld from
+# every read except the handling of the request itself.
+freeze_checkers: list[Callable[[Collection[str]], set[str]]] = []
+
+
+def frozen(subjects: Collection[str]) -> set[str]:
+    found: set[str] = set()
+    if subjects:
+        for check in freeze_checkers:
+            found |= check(subjects)
+    return found
 
 
 def authorise(category_id: str, purpose: str, subjects: Iterable[str]) -> None:
@@ -71,8 +84,13 @@ def reveal_rows(
     action: str = "view",
     reason: str = "",
     tenant_id: int | None = None,
+    handling_request: bool = False,
 ) -> list[dict[str, Pii]]:
-    """Open `fields` of every row: one key-ring query, one access record for the batch."""
+    """Open `fields` of every row: one key-ring query, one access record for the batch.
+
+    A frozen subject's values come back withheld unless `handling_request` (the rights
+    app answering that very request); the withheld attempt is recorded.
+    """
     if not rows:
         return []
     model = rows[0]._meta.model
@@ -80,7 +98,8 @@ def reveal_rows(
     subjects = {getattr(row, f.subject_field) for row in rows for f, _ in specs}
     for f, _ in specs:
         authorise(f.category, purpose, subjects)
-    keys = keyring.load(subjects)
+    held_back = set() if handling_request else frozen(subjects)
+    keys = keyring.load(subjects - held_back)
     category_map = datamap.current()
     out: list[dict[str, Pii]] = []
     for row in rows:
@@ -90,7 +109,9 @@ def reveal_rows(
             subject = getattr(row, f.subject_field)
             raw = getattr(row, f.attname)
             material = keys.get(subject)
-            if raw is None:
+            if subject in held_back:
+                values[name] = Pii.held_back(f.category, rule)
+            elif raw is None:
                 values[name] = Pii("", category=f.category, rule=rule)
             elif material is None:
                 values[name] = Pii.destroyed(f.category, rule)
@@ -102,6 +123,15 @@ def reveal_rows(
         out.append(values)
     if tenant_id is None:
         tenant_id = getattr(rows[0], "tenant_id", None)
+    if held_back:
+        record(
+            "refused.frozen",
+            actor=None if actor is SYSTEM else actor,
+            tenant_id=tenant_id,
+            subjects=sorted(held_back),
+            purpose=purpose,
+            detail={"attempted": action, "fields": [f"{model._meta.label}.{n}" for n in fields]},
+        )
     record(
         action,
         actor=None if actor is SYSTEM else actor,
@@ -115,11 +145,24 @@ def reveal_rows(
 
 
 def reveal(
-    row: Any, field: str, *, purpose: str, actor: Any, reason: str = "", action: str = "view"
+    row: Any,
+    field: str,
+    *,
+    purpose: str,
+    actor: Any,
+    reason: str = "",
+    action: str = "view",
+    handling_request: bool = False,
 ) -> Pii:
-    return reveal_rows([row], [field], purpose=purpose, actor=actor, reason=reason, action=action)[
-        0
-    ][field]
+    return reveal_rows(
+        [row],
+        [field],
+        purpose=purpose,
+        actor=actor,
+        reason=reason,
+        action=action,
+        handling_request=handling_request,
+    )[0][field]
 
 
 def shred(subjects: Iterable[str], *, actor: Any, reason: str, compact: bool = True) -> int:

@@ -70,3 +70,21 @@ def reset() -> None:
     """Forget loaded keys (after the key file settings changed, e.g. in a rotation)."""
     current.cache_clear()
     known.cache_clear()
+
+
+def derive(info: bytes, fingerprint: str | None = None) -> tuple[str, bytes]:
+    """A 32-byte key for another use of the master key (backups), kept apart from the KEK
+    and every other use by its own HKDF `info` label. `fingerprint` picks an older master
+    key listed for a rotation (an old backup needs the key it was made under); the default
+    is the current one. Returns (fingerprint, key)."""
+    paths = [Path(settings.MASTER_KEY_FILE)] + [Path(p) for p in settings.OLD_MASTER_KEY_FILES]
+    for path in paths:
+        material = _read(path)
+        found = hmac.new(material, b"jikim/fingerprint", hashlib.sha256).hexdigest()[:16]
+        if fingerprint is None or found == fingerprint:
+            key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(material)
+            return found, key
+    raise MasterKeyError(
+        f"no configured master key has fingerprint {fingerprint}; list its file in "
+        "JIKIM_OLD_MASTER_KEY_FILES"
+    )

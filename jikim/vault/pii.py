@@ -8,6 +8,7 @@ from collections.abc import Callable
 from jikim.vault import masking
 
 SHREDDED_LABEL = "파기됨"
+WITHHELD_LABEL = "처리 보류"
 
 _MASKERS: dict[str, Callable[[str], str]] = {
     "name": masking.mask_name,
@@ -26,22 +27,36 @@ def mask(value: str, rule: str) -> str:
 
 
 class Pii:
-    __slots__ = ("_value", "category", "rule", "shredded")
+    __slots__ = ("_value", "category", "rule", "shredded", "withheld")
 
-    def __init__(self, value: str | None, *, category: str, rule: str, shredded: bool = False):
+    def __init__(
+        self,
+        value: str | None,
+        *,
+        category: str,
+        rule: str,
+        shredded: bool = False,
+        withheld: bool = False,
+    ):
         self._value = value
         self.category = category
         self.rule = rule
         self.shredded = shredded
+        self.withheld = withheld
 
     @classmethod
     def destroyed(cls, category: str, rule: str) -> Pii:
         return cls(None, category=category, rule=rule, shredded=True)
 
+    @classmethod
+    def held_back(cls, category: str, rule: str) -> Pii:
+        """A value the data subject has asked not to be used (C6-03): not even masked."""
+        return cls(None, category=category, rule=rule, withheld=True)
+
     @property
     def value(self) -> str:
         """The plaintext. Reading it is what the access record was written for."""
-        if self.shredded or self._value is None:
+        if self.shredded or self.withheld or self._value is None:
             return ""
         return self._value
 
@@ -49,6 +64,8 @@ class Pii:
     def masked(self) -> str:
         if self.shredded:
             return SHREDDED_LABEL
+        if self.withheld:
+            return WITHHELD_LABEL
         return mask(self._value or "", self.rule)
 
     def __str__(self) -> str:
@@ -69,4 +86,5 @@ class Pii:
         return hash((self.category, self._value))
 
     def __bool__(self) -> bool:
-        return bool(self._value) and not self.shredded
+        # Destroyed or withheld values still have something to show: their label.
+        return self.shredded or self.withheld or bool(self._value)

@@ -14,7 +14,7 @@ def console(request: HttpRequest) -> HttpResponse:
     context = {
         "tenant_count": Tenant.objects.count(),
         "member_count": Member.objects.filter(withdrawn_at__isnull=True).count(),
-        "recent_records": AccessRecord.objects.order_by("-id")[:20],
+        "recent_records": AccessRecord.objects.order_by("-seq")[:20],
     }
     return render(request, "web/console.html", context)
 

@@ -39,6 +39,9 @@ from jikim.audit.models import AccessRecord
 from jikim.audit.records import record
 from jikim.vault.fields import PersonalDataField
 from tests.audit.support import make_operator
+from tests.billing import probes as billing_probes
+from tests.cases import probes as cases_probes
+from tests.policy import probes as policy_probes
 
 
 @dataclass
@@ -213,48 +216,130 @@ for _name, _path in _ADMIN_MODELS.items():
         NO_PERSONAL_DATA[f"admin:{_name}_{_view}"] = _ADMIN
     NO_PERSONAL_DATA[f"admin/{_path}/<path:object_id>/"] = _ADMIN  # redirect to change view
 
-# Routes of the apps being built alongside this one (shipping, retention): their engineers
-# move each into one of the lists above, with a probe or a reason. Until then they show as a
-# warning; a route that appears on no list at all fails.
-_SHIPPING = "shipping (issue of orders and files)"
-_RETENTION = "retention (issue of schedules, holds and destruction)"
-AWAITING_REVIEW: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "imports",
-            "import_batch",
-            "import_commit",
-            "import_cancel",
-            "import_mapping",
-            "api_keys",
-            "api_key_revoke",
-            "files",
-            "files_courier",
-            "files_tracking",
-            "files_tracking_apply",
-            "files_marketplace",
-            "files_smartstore",
-            "files_coupang",
-            "files_layouts",
-            "files_layout_edit",
-            "files_layout_reset",
-            "api:push_orders",
-            "api:get_order",
+# The provision and breach registers (jikim.disclosures): pseudonymous subject ids, data-map
+# category labels, recipients and authorities — no vault value.
+_REGISTER = "privacy officer's register: pseudonymous ids and category labels, no vault value"
+NO_PERSONAL_DATA.update(
+    {
+        "disclosures_provisions": _REGISTER,
+        "disclosures_breaches": _REGISTER,
+        "disclosures_breach": _REGISTER + "; the notice draft names categories, not values",
+        "disclosures_breach_notified": _ACTION,
+        "disclosures_breach_reported": _ACTION,
+    }
+)
+
+# Shipping, retention and rights routes reviewed: what each shows and why it is no vault
+# value (counts, pseudonymous ids, masked problem values, order numbers).
+NO_PERSONAL_DATA.update(
+    {
+        "imports": "upload form and recent uploads: file names, formats and counts",
+        "import_batch": "import preview: counts and problems with masked values, never a value",
+        "import_commit": _ACTION,
+        "import_cancel": _ACTION,
+        "import_mapping": "the file's header row and the column choices, no data rows",
+        "api_keys": "the tenant's API keys: names, prefixes, scopes and dates",
+        "api_key_revoke": _ACTION,
+        "files": "counts of orders by state",
+        "files_tracking": "preview of a courier result file: order and tracking numbers only",
+        "files_tracking_apply": _ACTION,
+        "files_marketplace": "the marketplace upload forms",
+        "files_smartstore": "Smartstore 발송처리 sheet: order and tracking numbers only",
+        "files_coupang": "Coupang invoice sheet: identifiers, courier and tracking number only",
+        "files_layouts": "courier column layouts",
+        "files_layout_edit": "courier column layout editor",
+        "files_layout_reset": _ACTION,
+        "api:push_orders": "answers counts and per-order errors without values; push recorded",
+        "api:get_order": (
+            "recipient masked; read through the vault as the API key (not a member), recorded — "
+            "asserted in tests/shipping/test_api.py"
         ),
-        _SHIPPING,
-    ),
-    **dict.fromkeys(
-        (
-            "tenant_retention",
-            "retention_forecast",
-            "retention_holds",
-            "retention_release",
-            "retention_ledger",
-            "retention_approve",
+        "tenant_retention": "the seller's shipping-data period setting",
+        "retention_forecast": "counts by rule and day",
+        "retention_holds": "holds: kind, pseudonymous subject ids or a tenant, reasons",
+        "retention_release": _ACTION,
+        "retention_ledger": "the destruction ledger: counts and pseudonymous ids only",
+        "retention_approve": _ACTION,
+        "rights_public": "the public request form",
+        "rights_confirm": "the request's kind, state and due date",
+        "rights_package": (
+            "the one-time access package for the data subject themself (no login: a token link); "
+            "its download access record is asserted in "
+            "test_c6_01_access_package_lists_everything_once_by_link"
         ),
-        _RETENTION,
-    ),
-}
+        "rights_form": "the blank statutory request form (별지 제8호)",
+        "member_rights": "the member's own requests: kinds, states, dates",
+        "tenant_rights": "the seller's request queue: kinds, channels, states and due dates",
+        "console_rights": "the operator's request queue: kinds, channels, states and due dates",
+        "console_rights_new": "form to enter a written, e-mailed or faxed request",
+    }
+)
+
+
+def _files_courier(request: pytest.FixtureRequest) -> Probe:
+    alice, parties = _imported_orders(request)
+    return Probe(
+        actor=alice,
+        url="/t/alice/files/courier/",
+        method="post",
+        data={"layout": "cj_cnplus", "which": "all", "reason": "택배 접수", "password": "secret77"},
+        subjects={p.subject for p in parties},
+    )
+
+
+def _rights_request(request: pytest.FixtureRequest) -> tuple[Member, Any]:
+    from jikim.rights import actions as rights_actions
+    from jikim.rights.models import Channel
+
+    alice, parties = _imported_orders(request)
+    party = parties.order_by("pk").first()
+    req = rights_actions.do_receive(
+        None,
+        kind="access",
+        channel=Channel.EMAIL,
+        subjects=[party.subject],
+        requester_name="요구인",
+        requester_contact="r@example.com",
+        tenant=party.tenant,
+    )
+    return alice, req
+
+
+def _tenant_rights_detail(request: pytest.FixtureRequest) -> Probe:
+    alice, req = _rights_request(request)
+    return Probe(actor=alice, url=f"/t/alice/rights/{req.pk}/", subjects={req.subject})
+
+
+def _console_rights_detail(request: pytest.FixtureRequest) -> Probe:
+    alice, req = _rights_request(request)
+    officer = make_operator("coverage_officer", "privacy_officer")
+    return Probe(
+        actor=officer, url=f"/console/rights/{req.pk}/", subjects={req.subject}, stranger=alice
+    )
+
+
+SHOWS_PERSONAL_DATA.update(
+    {
+        "files_courier": _files_courier,
+        "tenant_rights_detail": _tenant_rights_detail,
+        "console_rights_detail": _console_rights_detail,
+    }
+)
+
+# Complaint cases, consultations and recordings (jikim.cases): see tests/cases/probes.py.
+SHOWS_PERSONAL_DATA.update(cases_probes.SHOWS_PERSONAL_DATA)
+NO_PERSONAL_DATA.update(cases_probes.NO_PERSONAL_DATA)
+
+# Plans, invoices, payments (jikim.billing): see tests/billing/probes.py.
+SHOWS_PERSONAL_DATA.update(billing_probes.SHOWS_PERSONAL_DATA)
+NO_PERSONAL_DATA.update(billing_probes.NO_PERSONAL_DATA)
+
+# The policy page, versions, notices, cookies and the privacy desk (jikim.policy): see
+# tests/policy/probes.py.
+SHOWS_PERSONAL_DATA.update(policy_probes.SHOWS_PERSONAL_DATA)
+NO_PERSONAL_DATA.update(policy_probes.NO_PERSONAL_DATA)
+
+AWAITING_REVIEW: dict[str, str] = {}
 
 
 def routes() -> Iterator[tuple[str, str]]:

@@ -130,3 +130,32 @@ def test_checkpoint_rows_match_the_export_file(signed_chain, audit_files) -> Non
     lines = [json.loads(x) for x in audit_files.read_text().splitlines()]
     rows = list(Checkpoint.objects.values_list("seq", "hash", "signature"))
     assert [(x["seq"], x["hash"], x["signature"]) for x in lines] == rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_chain_is_verified_by_several_processes(settings, monkeypatch) -> None:
+    from django.db import connection
+
+    from jikim.audit import fastscan
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the process split is SQLite's fast path")
+    settings.AUDIT_VERIFY_PARALLEL_MIN = 10
+    settings.AUDIT_VERIFY_WORKERS = 3
+    build_chain(60)
+    results = []
+    original = fastscan.walk_parallel
+
+    def spy(*args):
+        results.append(original(*args))
+        return results[-1]
+
+    monkeypatch.setattr(fastscan, "walk_parallel", spy)
+    report = verify()
+    assert report.ok and report.records == 60
+    assert results and results[0] is not None, "the split was used and accepted the chain"
+    # A fault inside one piece: the split gives up and the walk in order names it.
+    AccessRecord.objects.filter(seq=45).update(purpose="바뀜")
+    assert _first(verify()) == (45, "edited")
+    AccessRecord.objects.filter(seq=45).delete()
+    assert _first(verify()) == (45, "missing")

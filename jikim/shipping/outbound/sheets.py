@@ -94,18 +94,30 @@ def select_tracked(
     return orders.order_by("pk")
 
 
-def exportable_parties(tenant: Tenant, orders: Iterable[Order] | QuerySet[Order]) -> list[Party]:
+def exportable_parties(
+    tenant: Tenant, orders: Iterable[Order] | QuerySet[Order], actor: Member | None = None
+) -> list[Party]:
     """The recipients of ``orders`` whose data may leave jikim in a file.
 
-    The one place that decides who is exported: a recipient whose processing is
-    suspended (the freeze, issue 7) is to be filtered out here. Orders without a
-    recipient are left out too (nothing to deliver to).
+    The one place that decides who is exported: a recipient who is frozen (a correction
+    or deletion pending, or processing suspended: C6-03) is left out, and the refusal is
+    recorded. Orders without a recipient are left out too (nothing to deliver to).
     """
-    return list(
+    parties = list(
         Party.objects.filter(tenant=tenant, role=PartyRole.RECIPIENT, order__in=orders)
         .select_related("order")
         .order_by(F("order__ordered_at").asc(nulls_last=True), "order_id")
     )
+    held = access.frozen({p.subject for p in parties})
+    if held:
+        record(
+            "refused.frozen",
+            actor=actor,
+            tenant_id=tenant.pk,
+            subjects=sorted(held),
+            detail={"attempted": "export"},
+        )
+    return [p for p in parties if p.subject not in held]
 
 
 def _shipments(order_ids: Iterable[int]) -> dict[int, Shipment]:
@@ -221,7 +233,7 @@ def do_download_courier_sheet(
     fields = personal_fields(layout)
     if fields:
         reason = _checked(reason, password)
-    parties = exportable_parties(tenant, orders)
+    parties = exportable_parties(tenant, orders, actor)
     if not parties:
         raise OutboundError("조건에 맞는 주문이 없습니다. 선택한 조건을 확인해 주세요.")
     if len(parties) > MAX_ORDERS:
@@ -323,7 +335,25 @@ def _tracked_only(
     tenant: Tenant, marketplace: str, orders: Iterable[Order] | QuerySet[Order]
 ) -> QuerySet[Order]:
     chosen = orders.values("pk") if isinstance(orders, QuerySet) else [o.pk for o in orders]
-    return select_tracked(tenant, marketplace).filter(pk__in=chosen)
+    tracked = select_tracked(tenant, marketplace).filter(pk__in=chosen)
+    # A frozen recipient's order is not reported to the marketplace either (C6-03).
+    held = access.frozen(
+        set(
+            Party.objects.filter(order__in=tracked, role=PartyRole.RECIPIENT).values_list(
+                "subject", flat=True
+            )
+        )
+    )
+    if held:
+        record(
+            "refused.frozen",
+            actor=None,
+            tenant_id=tenant.pk,
+            subjects=sorted(held),
+            detail={"attempted": "marketplace_upload"},
+        )
+        tracked = tracked.exclude(parties__subject__in=held)
+    return tracked
 
 
 def _coupang_bundles(data: bytes, filename: str, password: str | None) -> dict[str, dict[str, str]]:

@@ -1,0 +1,275 @@
+"""Every state change of billing. Each is atomic, takes the acting person explicitly (or
+vault.access.SYSTEM for the monthly run) and writes its access record in the same
+transaction. Errors are `ValidationError`s with a Korean message; nothing is half-applied.
+
+After any change that can settle or unsettle an invoice, `_sync_unpaid_hold` keeps the
+C4-03 hold true: a tenant whose contract has ended and who still owes fees has its data
+held (the tenant's rows and its owners' member data) until the last invoice is settled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from jikim import clock
+from jikim.accounts.models import Member, Membership, Tenant
+from jikim.accounts.roles import TenantRole, operator_role_allows, tenant_role_allows
+from jikim.audit.records import record
+from jikim.billing import books
+from jikim.billing.gateways import GatewayError
+from jikim.billing.models import (
+    Invoice,
+    InvoiceStatus,
+    Plan,
+    Subscription,
+)
+from jikim.retention import actions as retention_actions
+from jikim.retention.models import Hold, HoldKind
+from jikim.vault import access
+
+PURPOSE = "service_delivery"  # §1 ③ 서비스 제공에 따른 요금정산
+
+
+def _who(actor: Any) -> Any:
+    return None if actor is access.SYSTEM else actor
+
+
+def _operator(actor: Any) -> None:
+    if actor is access.SYSTEM:
+        return
+    if not operator_role_allows(getattr(actor, "operator_role", ""), "manage_billing"):
+        raise PermissionDenied
+
+
+def _owner(actor: Member, tenant: Tenant) -> None:
+    membership = Membership.objects.filter(tenant=tenant, member=actor).first()
+    if membership is None or not tenant_role_allows(membership.role, "billing"):
+        raise PermissionDenied
+
+
+def _locked(tenant: Tenant) -> Tenant:
+    # One writer per tenant's books at a time: settlement and the hold follow each other.
+    return Tenant.objects.select_for_update().get(pk=tenant.pk)
+
+
+def _gateway_error(exc: GatewayError) -> ValidationError:
+    return ValidationError(exc.message, code=exc.code)
+
+
+@transaction.atomic
+def do_create_plan(actor: Any, *, name: str, monthly_price: int) -> Plan:
+    _operator(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise ValidationError("요금제 이름을 60자 이내로 입력하세요.", code="name")
+    if not isinstance(monthly_price, int) or not 0 <= monthly_price <= 100_000_000:
+        raise ValidationError("월 이용료는 0원에서 1억 원 사이의 정수여야 합니다.", code="price")
+    if Plan.objects.filter(name=name).exists():
+        raise ValidationError("같은 이름의 요금제가 있습니다.", code="duplicate")
+    plan = Plan.objects.create(name=name, monthly_price=monthly_price)
+    record(
+        "billing.plan_create",
+        actor=_who(actor),
+        detail={"plan": plan.pk, "monthly_price": monthly_price},
+    )
+    return plan
+
+
+@transaction.atomic
+def do_subscribe(actor: Member, tenant: Tenant, plan: Plan) -> Subscription:
+    """The owner chooses (or changes) the plan: the contract record of C4-05."""
+    _owner(actor, tenant)
+    tenant = _locked(tenant)
+    if tenant.contract_ended_at is not None:
+        raise ValidationError("해지된 계약입니다. 새로 가입하려면 고객센터에 문의하세요.")
+    if not plan.active:
+        raise ValidationError("지금은 가입할 수 없는 요금제입니다.", code="plan")
+    now = clock.now()
+    current = Subscription.objects.filter(tenant=tenant, ended_at__isnull=True).first()
+    if current is not None and current.plan_id == plan.pk:
+        raise ValidationError("이미 사용 중인 요금제입니다.", code="same")
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+    subscription = Subscription.objects.create(
+        tenant=tenant, plan=plan, started_at=now, agreed_by=actor
+    )
+    record(
+        "billing.subscribe",
+        actor=actor,
+        tenant_id=tenant.pk,
+        subjects=[subscription.subject],
+        purpose=PURPOSE,
+        detail={"plan": plan.pk, "before": current.plan_id if current else None},
+    )
+    return subscription
+
+
+def subscription_for(tenant: Tenant, month: str) -> Subscription | None:
+    """The plan in force at the end of the month (no proration: a month used is billed)."""
+    start, following = books.parse_month(month)
+    return (
+        Subscription.objects.filter(tenant=tenant, started_at__lt=following)
+        .exclude(ended_at__lte=start)
+        .select_related("plan")
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
+    _operator(actor)
+    start, _ = books.parse_month(month)
+    tenant = _locked(tenant)
+    now = clock.now()
+    if start > clock.local(now):
+        raise ValidationError("아직 시작되지 않은 달의 청구서는 발행할 수 없습니다.", code="month")
+    if Invoice.objects.filter(tenant=tenant, month=month).exists():
+        raise ValidationError("이 달의 청구서가 이미 발행되었습니다.", code="duplicate")
+    subscription = subscription_for(tenant, month)
+    if subscription is None:
+        raise ValidationError("이 달에 이용한 요금제가 없습니다.", code="no_plan")
+    supply = subscription.plan.monthly_price
+    if supply == 0:
+        raise ValidationError("무료 요금제는 청구하지 않습니다.", code="free")
+    vat = supply // 10  # 부가가치세 10%, 원 미만 절사
+    invoice = Invoice.objects.create(
+        tenant=tenant,
+        subscription=subscription,
+        number=f"{month.replace('-', '')}-{tenant.pk:06d}",
+        month=month,
+        plan_name=subscription.plan.name,
+        supply_amount=supply,
+        vat_amount=vat,
+        total=supply + vat,
+        issued_at=now,
+        due_on=clock.local(now).date() + dt.timedelta(days=settings.BILLING_DUE_DAYS),
+    )
+    record(
+        "billing.invoice_issue",
+        actor=_who(actor),
+        tenant_id=tenant.pk,
+        subjects=[invoice.subject],
+        purpose=PURPOSE,
+        detail={"invoice": invoice.number, "total": invoice.total, "system": _who(actor) is None},
+    )
+    _sync_unpaid_hold(actor, tenant)
+    return invoice
+
+
+def issue_month(actor: Any, month: str) -> tuple[list[Invoice], int]:
+    """Issue the month's invoice of every tenant that used a paid plan in it. Each tenant in
+    its own transaction, so a rerun issues only what is missing."""
+    start, following = books.parse_month(month)
+    if start > clock.local(clock.now()):
+        raise ValidationError("아직 시작되지 않은 달의 청구서는 발행할 수 없습니다.", code="month")
+    tenants = (
+        Tenant.objects.filter(subscriptions__started_at__lt=following)
+        .exclude(invoices__month=month)
+        .distinct()
+        .order_by("pk")
+    )
+    issued, skipped = [], 0
+    for tenant in tenants:
+        try:
+            issued.append(do_issue_invoice(actor, tenant, month))
+        except ValidationError:
+            skipped += 1
+    return issued, skipped
+
+
+@transaction.atomic
+def do_cancel_invoice(actor: Any, invoice: Invoice, *, reason: str) -> None:
+    """Waive an invoice nothing has been paid on (refund first if something was)."""
+    _operator(actor)
+    _locked(invoice.tenant)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("청구 취소 사유를 입력하세요.", code="reason")
+    if invoice.status != InvoiceStatus.ISSUED:
+        raise ValidationError("미납 상태의 청구서만 취소할 수 있습니다.", code="settled")
+    if books.net_received(invoice) > 0:
+        raise ValidationError(
+            "입금된 금액이 있는 청구서는 먼저 환불한 뒤 취소할 수 있습니다.", code="paid"
+        )
+    invoice.status = InvoiceStatus.CANCELLED
+    invoice.settled_at = clock.now()
+    invoice.cancel_reason = reason[:200]
+    invoice.save(update_fields=["status", "settled_at", "cancel_reason"])
+    record(
+        "billing.invoice_cancel",
+        actor=_who(actor),
+        tenant_id=invoice.tenant_id,
+        subjects=[invoice.subject],
+        purpose=PURPOSE,
+        reason=reason[:200],
+        detail={"invoice": invoice.number},
+    )
+    _sync_unpaid_hold(actor, invoice.tenant)
+
+
+@transaction.atomic
+def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "") -> int:
+    """The service contract ends (해지). Returns how many invoices are still unpaid: while
+    any is, the tenant's and its owners' data are held (C4-03)."""
+    _operator(actor)
+    tenant = _locked(tenant)
+    if tenant.contract_ended_at is not None:
+        raise ValidationError("이미 해지된 계약입니다.", code="ended")
+    now = clock.now()
+    tenant.contract_ended_at = now
+    tenant.save(update_fields=["contract_ended_at"])
+    Subscription.objects.filter(tenant=tenant, ended_at__isnull=True).update(ended_at=now)
+    unpaid = Invoice.objects.filter(tenant=tenant, status=InvoiceStatus.ISSUED).count()
+    record(
+        "billing.contract_end",
+        actor=_who(actor),
+        tenant_id=tenant.pk,
+        reason=(reason or "").strip()[:200],
+        detail={"unpaid_invoices": unpaid},
+    )
+    _sync_unpaid_hold(actor, tenant)
+    return unpaid
+
+
+def hold_reference(tenant: Tenant) -> str:
+    return f"billing:{tenant.pk}"
+
+
+def _sync_unpaid_hold(actor: Any, tenant: Tenant) -> None:
+    """Place or release the unpaid-fees holds so that they match the books.
+
+    The tenant hold covers the tenant's rows; member data is not tenant-scoped in the
+    retention engine, so each owner (the contracting party) gets a subject hold too."""
+    tenant = Tenant.objects.get(pk=tenant.pk)
+    reference = hold_reference(tenant)
+    active = list(Hold.objects.filter(reference=reference, released_at__isnull=True))
+    owes = (
+        tenant.contract_ended_at is not None
+        and Invoice.objects.filter(tenant=tenant, status=InvoiceStatus.ISSUED).exists()
+    )
+    if not owes:
+        for hold in active:
+            retention_actions.do_release_hold(actor, hold, reason="미납 이용요금 완납")
+        return
+    reason = "해지 후 미납 이용요금: 완납 시까지 보존"
+    if not any(h.tenant_id == tenant.pk for h in active):
+        retention_actions.do_place_hold(
+            actor, kind=HoldKind.UNPAID, tenant=tenant, reason=reason, reference=reference
+        )
+    held = {h.subject for h in active if h.subject}
+    owners = Member.objects.filter(
+        memberships__tenant=tenant, memberships__role=TenantRole.OWNER
+    ).values_list("subject", flat=True)
+    for subject in owners:
+        if subject not in held:
+            retention_actions.do_place_hold(
+                actor, kind=HoldKind.UNPAID, subject=subject, reason=reason, reference=reference
+            )

@@ -1,0 +1,66 @@
+"""Rows for the billing pages: invoices with what they still owe, payments with the payer
+masked. Opening payers' values is one access record per page (invariant 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from jikim.billing.models import Invoice, Payment, Refund
+from jikim.vault import access
+from jikim.vault.pii import Pii
+
+PURPOSE = "service_delivery"
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    invoice: Invoice
+    received: int
+    outstanding: int
+
+
+def _sum(queryset: QuerySet[Any], key: str) -> Coalesce:
+    total = queryset.values(key).annotate(s=Sum("amount")).values("s")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def invoice_rows(invoices: QuerySet[Invoice], limit: int = 200) -> list[InvoiceRow]:
+    """What each invoice received (payments less refunds), in one query for the page."""
+    annotated = invoices.annotate(
+        paid_sum=_sum(Payment.objects.filter(invoice=OuterRef("pk")), "invoice"),
+        refunded_sum=_sum(
+            Refund.objects.filter(payment__invoice=OuterRef("pk")), "payment__invoice"
+        ),
+    )[:limit]
+    rows = []
+    for invoice in annotated:
+        received = int(invoice.paid_sum) - int(invoice.refunded_sum)
+        rows.append(InvoiceRow(invoice, received, max(invoice.total - received, 0)))
+    return rows
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment: Payment
+    payer: dict[str, Pii]
+    refunded: int
+
+
+def payment_rows(
+    rows: Iterable[Payment], fields: Sequence[str], *, actor: Any, tenant_id: int | None
+) -> list[PaymentRow]:
+    payments = list(rows)
+    if not payments:
+        return []
+    values = access.reveal_rows(
+        payments, list(fields), purpose=PURPOSE, actor=actor, action="list", tenant_id=tenant_id
+    )
+    return [
+        PaymentRow(p, v, sum(r.amount for r in p.refunds.all()))
+        for p, v in zip(payments, values, strict=True)
+    ]

@@ -1,0 +1,133 @@
+"""Mail of the policy app. Task arguments are ids only, never personal data; the tasks
+read personal data through the vault as the system, which is recorded."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection, send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from jikim import clock
+from jikim.accounts.models import Member
+from jikim.audit.records import record
+from jikim.policy import registers
+from jikim.policy.models import Inquiry, InquiryKind, Notice, PolicyVersion
+from jikim.vault import access
+
+BATCH = 200
+
+
+def _site() -> str:
+    scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
+    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+    port = ":8000" if settings.DEBUG else ""
+    return f"{scheme}://{host}{port}"
+
+
+def _subject(text: str) -> str:
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text}"
+
+
+@task()
+def send_policy_notice(version_id: int) -> None:
+    """E-mail every active member the notice of a new policy version (C0-01), one message
+    each (no member sees another's address). Sent once: a retry after success does nothing."""
+    version = PolicyVersion.objects.get(pk=version_id)
+    notice = version.notices.order_by("pk").first()
+    if notice is None or notice.emailed_at is not None:
+        return
+    context = {
+        "notice": notice,
+        "version": version,
+        "link": _site() + reverse("notice_detail", args=[notice.pk]),
+        "diff_link": _site() + reverse("policy_version", args=[version.label]),
+    }
+    subject = _subject(notice.title)
+    body = render_to_string("policy/email/policy_notice.txt", context)
+    addresses = (
+        Member.objects.filter(is_active=True, withdrawn_at__isnull=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    sent = 0
+    batch: list[EmailMessage] = []
+    with get_connection() as connection:
+        for address in addresses.iterator(chunk_size=BATCH):
+            batch.append(EmailMessage(subject, body, to=[address], connection=connection))
+            if len(batch) >= BATCH:
+                sent += connection.send_messages(batch) or 0
+                batch = []
+        if batch:
+            sent += connection.send_messages(batch) or 0
+    Notice.objects.filter(pk=notice.pk).update(emailed_at=clock.now(), emailed_count=sent)
+    record(
+        "notice.email",
+        purpose="member_management",
+        detail={"notice": notice.pk, "version": version.label, "count": sent},
+    )
+
+
+@task()
+def notify_privacy_desk(inquiry_id: int) -> None:
+    """Tell the privacy officer and manager that a ticket arrived: its number and kind
+    only, the content stays in the console."""
+    inquiry = Inquiry.objects.get(pk=inquiry_id)
+    desk = registers.current()
+    context = {
+        "inquiry": inquiry,
+        "kind": InquiryKind(inquiry.kind).label,
+        "link": _site() + reverse("desk_detail", args=[inquiry.pk]),
+    }
+    send_mail(
+        subject=_subject(f"개인정보 문의 {inquiry.number} 접수 ({context['kind']})"),
+        message=render_to_string("policy/email/desk_notify.txt", context),
+        from_email=None,
+        recipient_list=sorted({c.email for c in desk.contacts}),
+    )
+
+
+def _open(inquiry: Inquiry, fields: list[str]) -> dict[str, str]:
+    values = access.reveal_rows(
+        [inquiry], fields, purpose="complaint_handling", actor=access.SYSTEM, action="view"
+    )[0]
+    return {name: pii.value for name, pii in values.items()}
+
+
+@task()
+def acknowledge_inquiry(inquiry_id: int) -> None:
+    inquiry = Inquiry.objects.get(pk=inquiry_id)
+    opened = _open(inquiry, ["email"])
+    if not opened["email"]:
+        return
+    context = {"inquiry": inquiry, "kind": InquiryKind(inquiry.kind).label}
+    send_mail(
+        subject=_subject(f"개인정보 문의가 접수되었습니다 ({inquiry.number})"),
+        message=render_to_string("policy/email/desk_ack.txt", context),
+        from_email=None,
+        recipient_list=[opened["email"]],
+    )
+
+
+@task()
+def send_inquiry_answer(inquiry_id: int) -> None:
+    inquiry = Inquiry.objects.get(pk=inquiry_id)
+    opened = _open(inquiry, ["email", "answer"])
+    if not opened["email"]:
+        return
+    desk = registers.current()
+    context = {
+        "inquiry": inquiry,
+        "answer": opened["answer"],
+        "officer": desk.officer,
+        "manager": desk.manager,
+        "bodies": desk.bodies,
+    }
+    send_mail(
+        subject=_subject(f"개인정보 문의에 대한 답변 ({inquiry.number})"),
+        message=render_to_string("policy/email/desk_answer.txt", context),
+        from_email=None,
+        recipient_list=[opened["email"]],
+    )

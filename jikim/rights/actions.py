@@ -1,0 +1,328 @@
+"""Every transition of a data-subject request is an action with its actor, recorded in the
+same transaction. The 10-day clock starts at receipt (PIPA enforcement decree art. 41)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from jikim import clock
+from jikim.accounts.models import Member, Tenant
+from jikim.audit.records import record
+from jikim.retention import actions as retention_actions
+from jikim.retention.models import Hold, HoldKind
+from jikim.rights.models import (
+    ANSWERED_STATES,
+    OPEN_STATES,
+    AgentDocument,
+    Event,
+    Frozen,
+    Kind,
+    Request,
+    State,
+)
+
+ANSWER_DAYS = 10
+PACKAGE_DAYS = 7
+FREEZING = (Kind.CORRECTION, Kind.DELETION)
+DEFAULT_OBJECTION_ROUTE = (
+    "이 결과에 이의가 있으면 통지를 받은 날부터 회사의 개인정보 보호책임자에게 이의를 제기하거나, "
+    "개인정보 침해신고센터(118), 개인정보 분쟁조정위원회(1833-6972) 또는 행정심판·행정소송을 "
+    "통해 구제를 받을 수 있습니다."
+)
+
+
+def _name(actor: Any) -> str:
+    return getattr(actor, "login_id", "") or "system"
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _move(req: Request, actor: Any, to: str, note: str = "") -> None:
+    before = req.state
+    req.state = to
+    Event.objects.create(
+        request=req, actor_name=_name(actor), from_state=before, to_state=to, note=note[:300]
+    )
+    record(
+        f"rights.{to}",
+        actor=actor if isinstance(actor, Member) else None,
+        tenant_id=req.tenant_id,
+        subjects=[req.subject, *req.subjects],
+        purpose="complaint_handling",
+        detail={"request": req.pk, "kind": req.kind, "from": before, "to": to},
+    )
+
+
+@transaction.atomic
+def do_receive(
+    actor: Any,
+    *,
+    kind: str,
+    channel: str,
+    subjects: list[str],
+    requester_name: str,
+    requester_contact: str,
+    details: str = "",
+    tenant: Tenant | None = None,
+    member: Member | None = None,
+    agent_type: str = "",
+    needs_identity_check: bool = False,
+) -> Request:
+    """A request arrives. Its due date is fixed now; a correction or deletion freezes the
+    subject's data at once (C6-03); a pending request holds the data from destruction."""
+    if kind not in Kind.values:
+        raise ValidationError("알 수 없는 요구 종류입니다.", code="kind")
+    if not subjects:
+        raise ValidationError("요구 대상 정보를 찾지 못했습니다.", code="subjects")
+    now = clock.now()
+    req = Request.objects.create(
+        kind=kind,
+        channel=channel,
+        tenant=tenant,
+        member=member,
+        subjects=sorted(set(subjects)),
+        requester_name=requester_name,
+        requester_contact=requester_contact,
+        details=details,
+        agent_type=agent_type,
+        received_at=now,
+        due_at=now + dt.timedelta(days=ANSWER_DAYS),
+    )
+    Event.objects.create(
+        request=req, actor_name=_name(actor), to_state=State.RECEIVED, note=channel
+    )
+    record(
+        "rights.received",
+        actor=actor if isinstance(actor, Member) else None,
+        tenant_id=tenant.pk if tenant else None,
+        subjects=[req.subject, *req.subjects],
+        purpose="complaint_handling",
+        detail={"request": req.pk, "kind": kind, "channel": channel, "agent": agent_type},
+    )
+    if kind in FREEZING:
+        Frozen.objects.bulk_create(
+            [Frozen(subject=s, request=req) for s in req.subjects], ignore_conflicts=True
+        )
+    if kind != Kind.DELETION:
+        for subject in req.subjects:
+            retention_actions.do_place_hold(
+                actor if isinstance(actor, Member) else None,
+                kind=HoldKind.REQUEST,
+                subject=subject,
+                reason="처리 중인 정보주체 요구",
+                reference=f"request:{req.pk}",
+            )
+    if needs_identity_check or agent_type:
+        _move(req, actor, State.IDENTITY_CHECK)
+    else:
+        _move(req, actor, State.IN_PROGRESS, "본인 확인됨 (로그인한 회원)")
+    req.save()
+    return req
+
+
+@transaction.atomic
+def do_send_confirmation(actor: Any, req: Request) -> str:
+    """A code for the requester to confirm they are who they say (public page). Returned
+    once so the caller can e-mail it; only its hash is kept."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    Request.objects.filter(pk=req.pk).update(
+        confirmation_code_hash=_hash(code), confirmation_sent_at=clock.now()
+    )
+    record(
+        "rights.confirmation_sent",
+        actor=None,
+        tenant_id=req.tenant_id,
+        subjects=[req.subject],
+        detail={"request": req.pk},
+    )
+    return code
+
+
+@transaction.atomic
+def do_confirm_identity(
+    actor: Any, req: Request, *, code: str | None = None, note: str = ""
+) -> None:
+    """Identity confirmed: by the code sent to the requester, or recorded by staff."""
+    req = Request.objects.select_for_update().get(pk=req.pk)
+    if req.state != State.IDENTITY_CHECK:
+        return
+    if code is not None:
+        if not req.confirmation_code_hash or not secrets.compare_digest(
+            _hash(code.strip()), req.confirmation_code_hash
+        ):
+            raise ValidationError("확인 코드가 맞지 않습니다.", code="code")
+        note = note or "요구인이 확인 코드를 입력함"
+    elif not note.strip():
+        raise ValidationError("본인 확인 방법을 기록하세요.", code="note")
+    if req.agent_type and req.agent_verified_at is None:
+        raise ValidationError("대리인의 위임 여부를 먼저 확인하세요.", code="agent")
+    _move(req, actor, State.IN_PROGRESS, note)
+    req.save(update_fields=["state"])
+
+
+@transaction.atomic
+def do_add_agent_document(
+    actor: Any, req: Request, *, kind: str, filename: str, content_b64: str
+) -> AgentDocument:
+    doc = AgentDocument.objects.create(
+        request=req,
+        kind=kind,
+        filename=filename[:200],
+        content=content_b64,
+        request_subject=req.subject,
+    )
+    record(
+        "rights.agent_document",
+        actor=actor if isinstance(actor, Member) else None,
+        tenant_id=req.tenant_id,
+        subjects=[req.subject],
+        detail={"request": req.pk, "document": kind},
+    )
+    return doc
+
+
+@transaction.atomic
+def do_verify_agent(actor: Member, req: Request, *, note: str) -> None:
+    """The mandate is checked before any answer (C6-04): the power of attorney (or proof of
+    legal representation), the principal's seal certificate and the agent's ID."""
+    kinds = set(req.documents.values_list("kind", flat=True))
+    needed = {"agent_id"} | (
+        {"family_relation"}
+        if req.agent_type == "legal_representative"
+        else {"power_of_attorney", "seal_certificate"}
+    )
+    missing = needed - kinds
+    if missing:
+        raise ValidationError("대리인 확인에 필요한 서류가 빠졌습니다.", code="documents")
+    if not note.strip():
+        raise ValidationError("확인한 내용을 기록하세요.", code="note")
+    Request.objects.filter(pk=req.pk).update(
+        agent_verified_at=clock.now(), agent_verified_by=_name(actor)
+    )
+    Event.objects.create(
+        request=req,
+        actor_name=_name(actor),
+        from_state=req.state,
+        to_state=req.state,
+        note=f"대리인 확인: {note}"[:300],
+    )
+    record(
+        "rights.agent_verified",
+        actor=actor,
+        tenant_id=req.tenant_id,
+        subjects=[req.subject],
+        detail={"request": req.pk, "documents": sorted(kinds)},
+    )
+
+
+def _require_reasons(reason: str, legal_basis: str, objection_route: str) -> None:
+    if not reason.strip() or not legal_basis.strip() or not objection_route.strip():
+        raise ValidationError(
+            "거절·일부 처리·연기에는 사유, 법적 근거, 이의제기 방법을 모두 적어야 합니다.",
+            code="reasons",
+        )
+
+
+@transaction.atomic
+def do_notify_delay(
+    actor: Member, req: Request, *, reason: str, legal_basis: str, objection_route: str
+) -> None:
+    _require_reasons(reason, legal_basis, objection_route)
+    Request.objects.filter(pk=req.pk).update(
+        reason=reason[:300],
+        legal_basis=legal_basis[:200],
+        objection_route=objection_route[:300],
+        delay_notified_at=clock.now(),
+    )
+    Event.objects.create(
+        request=req,
+        actor_name=_name(actor),
+        from_state=req.state,
+        to_state=req.state,
+        note=f"연기 통지: {reason}"[:300],
+    )
+    record(
+        "rights.delay",
+        actor=actor,
+        tenant_id=req.tenant_id,
+        subjects=[req.subject],
+        detail={"request": req.pk, "legal_basis": legal_basis[:200]},
+    )
+    from jikim.rights.tasks import send_notice
+
+    send_notice.enqueue(req.pk, "delay")
+
+
+def _unfreeze_and_release(actor: Any, req: Request, *, keep_suspension: bool = False) -> None:
+    if not keep_suspension:
+        Frozen.objects.filter(request=req).delete()
+    for hold in Hold.objects.filter(reference=f"request:{req.pk}", released_at__isnull=True):
+        retention_actions.do_release_hold(actor, hold, reason="요구 처리 완료")
+
+
+@transaction.atomic
+def do_answer(
+    actor: Member,
+    req: Request,
+    *,
+    outcome: str,
+    answer: str,
+    reason: str = "",
+    legal_basis: str = "",
+    objection_route: str = "",
+) -> Request:
+    """Answer the request. A refusal or partial answer states its reason, legal basis and
+    how to object; an agent's request is answered only after the mandate was verified."""
+    req = Request.objects.select_for_update().get(pk=req.pk)
+    if req.state not in OPEN_STATES:
+        raise ValidationError("이미 처리가 끝난 요구입니다.", code="closed")
+    if req.state != State.IN_PROGRESS:
+        raise ValidationError("본인 확인을 마친 뒤에 답변할 수 있습니다.", code="identity")
+    if req.agent_type and req.agent_verified_at is None:
+        raise ValidationError("대리인의 위임 여부를 확인한 뒤에 답변할 수 있습니다.", code="agent")
+    if outcome not in ANSWERED_STATES:
+        raise ValidationError("처리 결과를 고르세요.", code="outcome")
+    if outcome != State.DONE:
+        _require_reasons(reason, legal_basis, objection_route or DEFAULT_OBJECTION_ROUTE)
+    from jikim.rights import fulfilment
+
+    if outcome != State.REFUSED:
+        answer = (answer + "\n\n" + fulfilment.fulfil(actor, req)).strip()
+    req.answer = answer
+    req.reason, req.legal_basis = reason[:300], legal_basis[:200]
+    req.objection_route = (objection_route or DEFAULT_OBJECTION_ROUTE)[:300]
+    req.answered_at = clock.now()
+    keep = req.kind == Kind.SUSPENSION and outcome != State.REFUSED
+    _unfreeze_and_release(actor, req, keep_suspension=keep)
+    _move(req, actor, outcome)
+    req.save()
+    from jikim.rights.tasks import send_notice
+
+    send_notice.enqueue(req.pk, "answer")
+    return req
+
+
+@transaction.atomic
+def do_withdraw(actor: Any, req: Request) -> None:
+    req = Request.objects.select_for_update().get(pk=req.pk)
+    if req.state not in OPEN_STATES:
+        return
+    _unfreeze_and_release(actor, req)
+    _move(req, actor, State.WITHDRAWN, "요구인이 철회")
+    req.save(update_fields=["state"])
+
+
+def require_handler(req: Request, actor: Member, *, operator: bool) -> None:
+    """Seller requests are answered by the seller (the controller); the operator answers its own."""
+    if operator and req.tenant_id is not None:
+        raise PermissionDenied
+    if not operator and req.tenant_id is None:
+        raise PermissionDenied

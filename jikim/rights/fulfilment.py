@@ -1,0 +1,192 @@
+"""Doing what was asked: the access package, corrections, deletion (crypto-shredding what
+no law keeps), suspension and its lifting, withdrawal of consent. Called from
+`actions.do_answer` inside its transaction; returns the lines the answer notice states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.mail import send_mail
+
+from jikim import clock
+from jikim.accounts.models import Consent, Member
+from jikim.audit.records import record
+from jikim.retention import rules
+from jikim.retention.sweep import destroy_on_request
+from jikim.rights.models import Event, Frozen, Kind, Request
+from jikim.shipping.models import Party
+from jikim.vault import access
+
+PACKAGE_DAYS = 7
+
+
+def fulfil(actor: Member, req: Request) -> str:
+    handler = {
+        Kind.ACCESS: _access,
+        Kind.CORRECTION: _correction,
+        Kind.DELETION: _deletion,
+        Kind.SUSPENSION: _suspension,
+        Kind.SUSPENSION_LIFT: _suspension_lift,
+        Kind.CONSENT_WITHDRAWAL: _consent_withdrawal,
+    }[Kind(req.kind)]
+    return handler(actor, req)
+
+
+def _access(actor: Member, req: Request) -> str:
+    token = secrets.token_urlsafe(32)
+    expires = clock.now() + dt.timedelta(days=PACKAGE_DAYS)
+    # Set on the instance: do_answer saves it right after.
+    req.package_token_hash = hashlib.sha256(token.encode()).hexdigest()
+    req.package_expires_at = expires
+    req.package_downloaded_at = None
+    contact = access.reveal(
+        req,
+        "requester_contact",
+        purpose="complaint_handling",
+        actor=access.SYSTEM,
+        action="rights.notify",
+        handling_request=True,
+    ).value
+    if "@" in contact:
+        from django.urls import reverse
+
+        link = reverse("rights_package", args=[token])
+        # Sent now, not after commit: the token exists only here. Should the answer roll
+        # back, the link simply leads nowhere.
+        send_mail(
+            "[지킴] 개인정보 열람 자료",
+            f"요청하신 개인정보 열람 자료를 아래 주소에서 한 번 내려받을 수 있습니다 "
+            f"({expires:%Y-%m-%d}까지).\n\n{link}\n",
+            None,
+            [contact],
+        )
+    return (
+        f"열람 자료(보유 항목과 값, 처리 목적, 보유기간과 파기 예정일, 동의 내역, 제3자 제공 내역, "
+        f"처리 위탁)를 {expires:%Y-%m-%d}까지 한 번 내려받을 수 있는 주소로 보내 드렸습니다."
+    )
+
+
+def _correction(actor: Member, req: Request) -> str:
+    changes = [e.note for e in Event.objects.filter(request=req, note__startswith="정정:")]
+    if not changes:
+        return "정정할 내용이 확인되지 않았습니다."
+    return "다음과 같이 정정했습니다:\n" + "\n".join(
+        f"- {c.removeprefix('정정:').strip()}" for c in changes
+    )
+
+
+def _deletion(actor: Member, req: Request) -> str:
+    parties = set(Party.objects.filter(subject__in=req.subjects).values_list("subject", flat=True))
+    members = list(Member.objects.filter(subject__in=req.subjects))
+    lines = []
+    if parties:
+        done = destroy_on_request(sorted(parties), source_name="shipping.recipient")
+        lines.append(f"배송 정보 {done}건을 복구할 수 없는 방법(암호 키 파기)으로 삭제했습니다.")
+        if done < len(parties):
+            lines.append(
+                "분쟁 등으로 법령에 따라 보존 중인 정보는 보존 사유가 해소된 뒤 파기합니다."
+            )
+    for member in members:
+        from jikim.accounts.actions import do_withdraw
+        from jikim.retention.separated import sweeping
+        from jikim.retention.sources import BY_NAME
+
+        do_withdraw(member)
+        with sweeping():  # out of the member table first, then destroyed with its key
+            BY_NAME["accounts.member"].move([member.subject])
+        done = destroy_on_request([member.subject], source_name="accounts.member")
+        if done:
+            lines.append("회원 정보를 복구할 수 없는 방법(암호 키 파기)으로 삭제했습니다.")
+        payment = rules.current().get("payment_records")
+        if payment is not None:
+            lines.append(
+                f"다만 {payment.label}은(는) {payment.basis}에 따라 {payment.period} 동안 분리 "
+                "보관한 뒤 파기합니다."
+            )
+    return "\n".join(lines) or "삭제할 정보가 남아 있지 않았습니다."
+
+
+def _suspension(actor: Member, req: Request) -> str:
+    Frozen.objects.bulk_create(
+        [Frozen(subject=s, request=req) for s in req.subjects], ignore_conflicts=True
+    )
+    return (
+        "요구하신 개인정보의 처리를 정지했습니다. "
+        "법령에서 정한 경우를 제외하고는 이용하거나 제공하지 "
+        "않으며, 해제를 요구하시면 다시 처리합니다."
+    )
+
+
+def _suspension_lift(actor: Member, req: Request) -> str:
+    lifted = Frozen.objects.filter(
+        subject__in=req.subjects, request__kind=Kind.SUSPENSION
+    ).delete()[0]
+    return "처리정지를 해제했습니다." if lifted else "정지된 처리가 없었습니다."
+
+
+def _consent_withdrawal(actor: Member, req: Request) -> str:
+    now = clock.now()
+    withdrawn = (
+        Consent.objects.filter(member__subject__in=req.subjects, withdrawn_at__isnull=True)
+        .exclude(purpose="member_management")
+        .update(withdrawn_at=now)
+    )
+    record(
+        "consent.withdrawn", actor=actor, subjects=list(req.subjects), detail={"count": withdrawn}
+    )
+    return (
+        f"선택 동의 {withdrawn}건을 철회했습니다. "
+        "(회원 가입·관리에 필요한 동의는 탈퇴로 철회됩니다.)"
+    )
+
+
+def correct_party(actor: Member, req: Request, party: Party, changes: dict[str, str]) -> list[str]:
+    """Apply a recipient's correction through the ordinary save path (sealed, reindexed),
+    and note what changed (names of fields, never the values) on the request."""
+    labels = {
+        "name": "이름",
+        "phone1": "연락처1",
+        "phone2": "연락처2",
+        "postcode": "우편번호",
+        "address_base": "기본주소",
+        "address_detail": "상세주소",
+        "message": "배송메시지",
+    }
+    current = access.reveal_rows(
+        [party],
+        list(changes),
+        purpose="complaint_handling",
+        actor=actor,
+        action="rights.review",
+        handling_request=True,
+    )[0]
+    changed = [f for f, v in changes.items() if v != current[f].value]
+    for field in changed:
+        setattr(party, field, changes[field])
+    if changed:
+        party.save()
+        Event.objects.create(
+            request=req,
+            actor_name=actor.login_id,
+            from_state=req.state,
+            to_state=req.state,
+            note="정정: " + ", ".join(labels.get(f, f) for f in changed),
+        )
+        record(
+            "update",
+            actor=actor,
+            tenant_id=party.tenant_id,
+            subjects=[party.subject],
+            purpose="complaint_handling",
+            detail={"request": req.pk, "fields": changed},
+        )
+    return changed
+
+
+def package(req: Request) -> dict[str, Any]:
+    from jikim.rights.package import build
+
+    return build(req)

@@ -1,0 +1,352 @@
+"""Rights pages: the public request page, the member's page, the seller's queue, the
+operator's queue and desk, the statutory form. Thin: forms validate, actions act."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from jikim import clock
+from jikim.accounts.models import Member
+from jikim.accounts.roles import operator_role_allows
+from jikim.accounts.tenancy import scope_for
+from jikim.audit.records import record
+from jikim.rights import actions, forms, fulfilment, package
+from jikim.rights.models import OPEN_STATES, Channel, Kind, Request
+from jikim.shipping.models import Order, Party, PartyRole
+from jikim.vault import access, blind
+
+SIGNER_SALT = "jikim.rights.public"
+
+
+def _find_recipients(order_no: str, phone: str) -> list[Party]:
+    """Recipients of an order number whose phone matches, in whichever seller's data."""
+    found: list[Party] = []
+    for tenant_id in set(
+        Order.objects.filter(order_no=order_no.strip()).values_list("tenant_id", flat=True)
+    ):
+        subjects = blind.matching_query("recipient.phone", "phone", tenant_id, phone)
+        found.extend(
+            Party.objects.filter(
+                tenant_id=tenant_id,
+                role=PartyRole.RECIPIENT,
+                order__order_no=order_no.strip(),
+                subject__in=subjects,
+            )
+        )
+    return found
+
+
+def public_request(request: HttpRequest) -> HttpResponse:
+    form = forms.PublicRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        parties = _find_recipients(data["order_no"], data["phone"])
+        if not parties:
+            form.add_error(
+                None,
+                "입력하신 주문번호와 연락처가 함께 등록된 주문을 찾지 못했습니다. "
+                "주문할 때 적은 연락처인지 확인해 주세요.",
+            )
+        else:
+            tenant = parties[0].tenant
+            req = actions.do_receive(
+                None,
+                kind=data["kind"],
+                channel=Channel.PUBLIC_PAGE,
+                subjects=[p.subject for p in parties if p.tenant_id == tenant.pk],
+                requester_name=data["name"],
+                requester_contact=data["email"],
+                details=data["details"],
+                tenant=tenant,
+                needs_identity_check=True,
+            )
+            code = actions.do_send_confirmation(None, req)
+            send_mail(
+                "[지킴] 개인정보 요구 확인 코드",
+                f"개인정보 {req.get_kind_display()} 요구를 접수했습니다. 확인 코드: {code}\n"
+                "이 코드를 요구 화면에 입력해야 처리가 시작됩니다.",
+                None,
+                [data["email"]],
+            )
+            token = signing.dumps(req.pk, salt=SIGNER_SALT)
+            return redirect("rights_confirm", token=token)
+    return render(request, "rights/public.html", {"form": form})
+
+
+def _from_token(token: str) -> Request:
+    try:
+        pk = signing.loads(token, salt=SIGNER_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    return get_object_or_404(Request, pk=pk)
+
+
+def public_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    req = _from_token(token)
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_confirm_identity(None, req, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            form.add_error("code", exc.messages[0])
+        else:
+            req.refresh_from_db()
+    return render(request, "rights/confirm.html", {"form": form, "req": req})
+
+
+def package_download(request: HttpRequest, token: str) -> HttpResponse:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    req = Request.objects.filter(package_token_hash=digest).first()
+    if (
+        req is None
+        or req.package_downloaded_at is not None
+        or (req.package_expires_at is not None and req.package_expires_at < clock.now())
+    ):
+        return render(request, "rights/package_gone.html", status=410)
+    data = package.build(req)
+    Request.objects.filter(pk=req.pk).update(package_downloaded_at=clock.now())
+    record(
+        "download",
+        actor=None,
+        tenant_id=req.tenant_id,
+        subjects=list(req.subjects),
+        purpose="complaint_handling",
+        reason="정보주체 열람 요구에 따른 열람 자료 교부",
+        detail={"request": req.pk},
+    )
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            package.as_json(data), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="access-{req.pk}.json"'
+        return response
+    return render(request, "rights/package.html", {"data": data, "req": req})
+
+
+def statutory_form(request: HttpRequest) -> HttpResponse:
+    return render(request, "rights/statutory_form.html")
+
+
+@login_required
+def member_requests(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    assert isinstance(member, Member)
+    form = forms.MemberRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = member.email
+        req = actions.do_receive(
+            member,
+            kind=form.cleaned_data["kind"],
+            channel=Channel.MEMBER_PAGE,
+            subjects=[member.subject],
+            requester_name=member.login_id,
+            requester_contact=contact,
+            details=form.cleaned_data["details"],
+            member=member,
+        )
+        messages.success(request, f"요구를 접수했습니다. {req.due_at:%Y-%m-%d}까지 답변드립니다.")
+        return redirect("member_rights")
+    mine = Request.objects.filter(member=member).order_by("-received_at")
+    return render(request, "rights/member.html", {"form": form, "requests": mine})
+
+
+def _detail_context(req: Request, actor: Member) -> dict[str, Any]:
+    shown = access.reveal_rows(
+        [req],
+        ["requester_name", "requester_contact", "details"],
+        purpose="complaint_handling",
+        actor=actor,
+        action="view",
+        handling_request=True,
+    )[0]
+    parties = list(Party.objects.filter(subject__in=req.subjects))
+    return {
+        "req": req,
+        "shown": shown,
+        "events": req.events.all(),
+        "documents": req.documents.all(),
+        "parties": parties,
+        "answer_form": forms.AnswerForm(),
+        "delay_form": forms.DelayForm(),
+        "note_form": forms.NoteForm(),
+        "correction_form": forms.CorrectionForm(),
+        "document_form": forms.DocumentForm(),
+    }
+
+
+def _act(request: HttpRequest, req: Request, actor: Member) -> str | None:
+    """Run the posted step; returns an error message or None."""
+    step = request.POST.get("step", "")
+    try:
+        if step == "identity":
+            note = forms.NoteForm(request.POST)
+            if not note.is_valid():
+                return "확인 내용을 기록하세요."
+            actions.do_confirm_identity(actor, req, note=note.cleaned_data["note"])
+        elif step == "agent":
+            agent_note = forms.NoteForm(request.POST)
+            if not agent_note.is_valid():
+                return "확인 내용을 기록하세요."
+            actions.do_verify_agent(actor, req, note=agent_note.cleaned_data["note"])
+        elif step == "document":
+            doc = forms.DocumentForm(request.POST, request.FILES)
+            if not doc.is_valid():
+                return str(next(iter(doc.errors.values()))[0])
+            upload = doc.cleaned_data["file"]
+            actions.do_add_agent_document(
+                actor,
+                req,
+                kind=doc.cleaned_data["kind"],
+                filename=upload.name or "",
+                content_b64=base64.b64encode(upload.read()).decode("ascii"),
+            )
+        elif step == "correct":
+            correction = forms.CorrectionForm(request.POST)
+            party_id = request.POST.get("party", "")
+            party = (
+                Party.objects.filter(subject__in=req.subjects, pk=int(party_id)).first()
+                if party_id.isdigit()
+                else None
+            )
+            if req.kind != Kind.CORRECTION or party is None or not correction.is_valid():
+                return "정정할 대상을 확인하세요."
+            changes = {k: v for k, v in correction.cleaned_data.items() if v}
+            if not changes:
+                return "정정할 값을 입력하세요."
+            fulfilment.correct_party(actor, req, party, changes)
+        elif step == "delay":
+            delay = forms.DelayForm(request.POST)
+            if not delay.is_valid():
+                return "연기에는 사유, 법적 근거, 이의제기 방법을 모두 적어야 합니다."
+            actions.do_notify_delay(actor, req, **delay.cleaned_data)
+        elif step == "answer":
+            answer = forms.AnswerForm(request.POST)
+            if not answer.is_valid():
+                return "처리 결과를 고르세요."
+            actions.do_answer(actor, req, **answer.cleaned_data)
+        else:
+            return "알 수 없는 요청입니다."
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
+
+
+@login_required
+def tenant_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request, slug, "edit_orders")
+    requests = scope.filter(Request.objects.all())
+    return render(
+        request,
+        "rights/queue.html",
+        {
+            "scope": scope,
+            "open": requests.filter(state__in=OPEN_STATES).order_by("due_at"),
+            "closed": requests.exclude(state__in=OPEN_STATES).order_by("-answered_at")[:50],
+            "operator": False,
+        },
+    )
+
+
+@login_required
+def tenant_detail(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    scope = scope_for(request, slug, "edit_orders")
+    req = scope.get(Request.objects.all(), pk=request_id)
+    if request.method == "POST":
+        error = _act(request, req, scope.member)
+        if error:
+            messages.error(request, error)
+        return redirect("tenant_rights_detail", slug=slug, request_id=req.pk)
+    return render(
+        request,
+        "rights/detail.html",
+        {"scope": scope, "operator": False, **_detail_context(req, scope.member)},
+    )
+
+
+def _operator(request: HttpRequest) -> Member:
+    user = request.user
+    if not operator_role_allows(getattr(user, "operator_role", ""), "console"):
+        raise PermissionDenied
+    assert isinstance(user, Member)
+    return user
+
+
+def console_queue(request: HttpRequest) -> HttpResponse:
+    _operator(request)
+    now = clock.now()
+    return render(
+        request,
+        "rights/queue.html",
+        {
+            "open": Request.objects.filter(state__in=OPEN_STATES)
+            .select_related("tenant")
+            .order_by("due_at"),
+            "overdue": Request.objects.filter(Q(state__in=OPEN_STATES) & Q(due_at__lt=now)).count(),
+            "closed": Request.objects.exclude(state__in=OPEN_STATES).order_by("-answered_at")[:50],
+            "operator": True,
+        },
+    )
+
+
+def console_new(request: HttpRequest) -> HttpResponse:
+    officer = _operator(request)
+    form = forms.StaffRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = (
+            Member.objects.filter(login_id=data["login_id"]).first() if data["login_id"] else None
+        )
+        subject = member.subject if member else data["subject"].strip()
+        if not subject:
+            form.add_error(None, "회원 로그인ID나 정보주체 ID 가운데 하나를 입력하세요.")
+        else:
+            party = Party.objects.filter(subject=subject).select_related("tenant").first()
+            req = actions.do_receive(
+                officer,
+                kind=data["kind"],
+                channel=data["channel"],
+                subjects=[subject],
+                requester_name=data["name"],
+                requester_contact=data["contact"],
+                details=data["details"],
+                member=member,
+                tenant=party.tenant if party else None,
+                agent_type=data["agent_type"] or "",
+                needs_identity_check=True,
+            )
+            messages.success(
+                request, "요구를 접수했습니다." + (" 판매자에게 전달했습니다." if party else "")
+            )
+            return redirect("console_rights_detail", request_id=req.pk)
+    return render(request, "rights/new.html", {"form": form})
+
+
+def console_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    officer = _operator(request)
+    req = get_object_or_404(Request, pk=request_id)
+    if request.method == "POST":
+        if req.tenant_id is not None and request.POST.get("step") not in (
+            "document",
+            "agent",
+            "identity",
+        ):
+            messages.error(request, "판매자가 처리하는 요구입니다. 판매자 화면에서 답변합니다.")
+        else:
+            error = _act(request, req, officer)
+            if error:
+                messages.error(request, error)
+        return redirect("console_rights_detail", request_id=req.pk)
+    return render(
+        request, "rights/detail.html", {"operator": True, **_detail_context(req, officer)}
+    )

@@ -1,0 +1,67 @@
+"""Building billing states for tests: a plan, a subscribed seller, invoices, payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jikim import clock
+from jikim.accounts.models import Member, Tenant
+from jikim.billing import actions, payment_actions
+from jikim.billing.models import Invoice, Payment, Plan
+from jikim.vault import access
+from tests.audit.support import make_operator
+
+PAYER = "홍길동"  # tests/logscan.py fails the run if these ever reach a log line
+PAYER_PHONE = "01055556666"
+
+
+def plan(name: str = "기본", price: int = 30_000) -> Plan:
+    return Plan.objects.get_or_create(name=name, defaults={"monthly_price": price})[0]
+
+
+def subscribe(owner: Member, slug: str | None = None, *, price: int = 30_000) -> Tenant:
+    tenant = Tenant.objects.get(slug=slug or owner.login_id)
+    name = "기본" if price == 30_000 else f"요금제 {price}"
+    actions.do_subscribe(owner, tenant, plan(name, price))
+    return tenant
+
+
+def month_of(moment: dt.datetime) -> str:
+    return f"{clock.local(moment):%Y-%m}"
+
+
+def issue(tenant: Tenant, month: str | None = None) -> Invoice:
+    return actions.do_issue_invoice(access.SYSTEM, tenant, month or month_of(clock.now()))
+
+
+def staff(login_id: str = "billing_staff") -> Member:
+    found = Member.objects.filter(login_id=login_id).first()
+    return found or make_operator(login_id, "cs_staff")
+
+
+def pay_by_bank(
+    invoice: Invoice,
+    *,
+    amount: int | None = None,
+    at: dt.datetime | None = None,
+    by: Member | None = None,
+    **extra: Any,
+) -> Payment:
+    data = {
+        "amount": str(amount if amount is not None else invoice.total),
+        "paid_at": (at or clock.now()).isoformat(),
+        "depositor_name": PAYER,
+        "payer_phone": PAYER_PHONE,
+        **extra,
+    }
+    return payment_actions.do_confirm_bank_transfer(by or staff(), invoice, data)
+
+
+def paid_invoice(owner: Member) -> tuple[Invoice, Payment]:
+    """A seller subscribed, invoiced this month and paid by bank transfer."""
+    tenant = subscribe(owner)
+    invoice = issue(tenant)
+    payment = pay_by_bank(invoice)
+    invoice.refresh_from_db()
+    return invoice, payment
