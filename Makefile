@@ -25,6 +25,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r jikim -lll
 
 typecheck: $(STAMP)
 	JIKIM_DEBUG=1 $(BIN)/mypy jikim

@@ -115,7 +115,7 @@ def bare_hashing() -> tuple[float, int, int]:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         cursor = connection.connection.execute(fastscan.BY_SEQ_RANGE, (1, 10**18))
-        chunks = iter(lambda: [r[0][:-64] for r in cursor.fetchmany(50_000)], [])
+        chunks = iter(lambda: [r[0] for r in cursor.fetchmany(50_000)], [])
     else:
         rows = scan._rows(1, None)
         chunks = iter(

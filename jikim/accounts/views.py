@@ -43,7 +43,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def tenant_home(request: HttpRequest, slug: str) -> HttpResponse:
     scope = scope_for(request, slug)
-    return render(request, "accounts/tenant_home.html", {"scope": scope})
+    destroy_on = None
+    if scope.tenant.contract_ended_at is not None:
+        from jikim.retention import rules
+
+        destroy_on = rules.rule("seller_contract_end").due(scope.tenant.contract_ended_at)
+    return render(request, "accounts/tenant_home.html", {"scope": scope, "destroy_on": destroy_on})
 
 
 @login_required

@@ -18,7 +18,7 @@ SQL = (
 )
 
 
-def _bytes(row: tuple[Any, ...]) -> bytes:
+def _row(row: tuple[Any, ...]) -> tuple[bytes, str, str]:
     (
         prev,
         digest,
@@ -51,11 +51,11 @@ def _bytes(row: tuple[Any, ...]) -> bytes:
             plain_json(json.loads(detail)),
         )
     )
-    return (prev + body + digest).encode()
+    return ((prev + body).encode(), prev, digest)
 
 
-def chunks(cursor: Any, expect: int, last_seq: int) -> Iterator[list[bytes]]:
-    """Chunks of rows' `prev_hash ‖ body ‖ hash`, by seq range (keyset pages: no
+def chunks(cursor: Any, expect: int, last_seq: int) -> Iterator[list[tuple[bytes, str, str]]]:
+    """Chunks of (`prev_hash ‖ body`, prev_hash, hash) by seq range (keyset pages: no
     server-side cursor, so it works inside and outside a transaction)."""
     start = expect
     while start <= last_seq:
@@ -63,9 +63,9 @@ def chunks(cursor: Any, expect: int, last_seq: int) -> Iterator[list[bytes]]:
         cursor.execute(SQL, [start, stop])
         rows = cursor.fetchall()
         try:
-            datas = [_bytes(row) for row in rows]
+            datas = [_row(row) for row in rows]
         except (TypeError, ValueError):
-            datas = [b""] * len(rows)  # a damaged row: the exact path says which
+            datas = [(b"", "", "")] * len(rows)  # a damaged row: the exact path says which
         if datas:
             yield datas
         start = stop + 1

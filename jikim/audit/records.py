@@ -105,9 +105,17 @@ def record(
 
 def _schedule_checkpoint() -> None:
     # Once per transaction: an import recording thousands of acts needs one checkpoint.
-    pending = transaction.get_connection().run_on_commit
-    if not any(entry[1] is _checkpoint_after_commit for entry in pending):
-        transaction.on_commit(_checkpoint_after_commit, robust=True)
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_audit_checkpoint", None)
+    if pending is not None and any(entry[1] is pending for entry in connection.run_on_commit):
+        return
+
+    def after_commit() -> None:
+        connection._audit_checkpoint = None  # type: ignore[attr-defined]
+        _checkpoint_after_commit()
+
+    connection._audit_checkpoint = after_commit  # type: ignore[attr-defined]
+    transaction.on_commit(after_commit, robust=True)
 
 
 def _checkpoint_due(seq: int, last_seq: int, last_at: dt.datetime | None, now: dt.datetime) -> bool:

@@ -1,5 +1,5 @@
 """Walking the chain record by record: the exact path over Django values, which also says
-what is wrong, and the dispatch to SQLite's fast path (`fastscan`)."""
+what is wrong, and the dispatch to the fast path (`fastscan`, with `pgscan` on PostgreSQL)."""
 
 from __future__ import annotations
 

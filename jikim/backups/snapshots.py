@@ -296,7 +296,7 @@ def _take_pg(aliases: list[str], workdir: Path, method: str) -> list[Copy]:
 
 # Dropped before a pg_dump copy is loaded, in the same transaction: tables a newer schema
 # added would otherwise survive and make the next `migrate` fail.
-_DROP_ALL = """
+DROP_ALL = """
 DO $$
 DECLARE r record;
 BEGIN
@@ -325,7 +325,7 @@ def _load_pg(alias: str, method: str, source: Path, workdir: Path) -> dict[str, 
         wrapper.close()
         conninfo, env = _pg_params(alias)
         drop = workdir / f"{alias}-drop.sql"
-        drop.write_text(_DROP_ALL)
+        drop.write_text(DROP_ALL)
         _run(
             [
                 "psql",

@@ -35,11 +35,11 @@ def named(ids: Iterable[str]) -> str:
 
 
 def check_format(subjects: list[str]) -> None:
-    bad = [s for s in subjects if not SUBJECT_ID.match(s)]
+    bad = [i for i, s in enumerate(subjects, start=1) if not SUBJECT_ID.match(s)]
     if bad:
-        # A malformed id is shown cut short: it may be a name or a phone typed by mistake.
+        # Named by position, not echoed: it may be a name or a phone typed by mistake.
         raise ValidationError(
-            f"정보주체 ID 형식이 아닙니다 ({len(bad)}건, 예: {bad[0][:3]}…). "
+            f"정보주체 ID 형식이 아닌 값이 {len(bad)}건 있습니다 ({bad[0]}번째 값부터). "
             "가명 ID(예: m_…, r_…)만 입력하세요.",
             code="subject_format",
         )

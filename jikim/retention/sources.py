@@ -111,6 +111,38 @@ class RecipientSource:
         Party.objects.filter(subject__in=subjects).delete()
 
 
+class ContractEndSource:
+    """A seller whose contract ended (C4-00): its recipients' data is offered for download
+    during the notice period and destroyed when it ends."""
+
+    name = "shipping.contract_end"
+    rule_id = "seller_contract_end"
+    method = "계약 종료 안내 기간 후 데이터 키 파기(암호학적 삭제), 수취인 행·검색 색인 삭제"
+
+    def due(self, until: dt.datetime) -> Iterator[Due]:
+        from jikim.accounts.models import Tenant
+
+        rule = rules.rule(self.rule_id)
+        for tenant_id, ended in Tenant.objects.filter(contract_ended_at__isnull=False).values_list(
+            "pk", "contract_ended_at"
+        ):
+            assert ended is not None
+            due_at = rule.due(ended)
+            if due_at > until:
+                continue
+            for subject in Party.objects.filter(tenant_id=tenant_id).values_list(
+                "subject", flat=True
+            ):
+                yield Due(self.name, subject, Stage.DESTROY, self.rule_id, tenant_id, due_at)
+
+    def move(self, subjects: Sequence[str]) -> None:
+        raise NotImplementedError
+
+    def destroy(self, subjects: Sequence[str]) -> None:
+        blind.forget(subjects)
+        Party.objects.filter(subject__in=subjects).delete()
+
+
 class StagedUploadSource:
     """An uploaded order file waiting for confirmation: gone a day after upload at most."""
 
@@ -244,6 +276,7 @@ class ServiceLogSource:
 SOURCES: list[Source] = [
     MemberSource(),
     RecipientSource(),
+    ContractEndSource(),
     StagedUploadSource(),
     ServiceLogSource(),
     CaseSource(),

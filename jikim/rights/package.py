@@ -116,12 +116,12 @@ def _provisions(subjects: list[str]) -> list[dict[str, Any]]:
 
 
 def _processors() -> list[dict[str, str]]:
-    import tomllib
+    """The entrusted processors, from the same register the policy page shows (C5-03)."""
+    from dataclasses import asdict
 
-    from jikim.policy.document import POLICY_FILE
+    from jikim.policy.registers import processors
 
-    raw = tomllib.loads(POLICY_FILE.read_text(encoding="utf-8"))
-    return [{k: str(v) for k, v in p.items()} for p in raw.get("processors", [])]
+    return [{k: str(v) for k, v in asdict(p).items()} for p in processors()]
 
 
 def as_json(package: dict[str, Any]) -> bytes:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/<int:batch_id>/commit/", views.import_commit, name="import_commit"),
     path("imports/<int:batch_id>/cancel/", views.import_cancel, name="import_cancel"),
     path("imports/<int:batch_id>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<int:batch_id>/problems.xlsx", views.import_errors, name="import_errors"),
     path("api-keys/", views_api_keys.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
     path("files/", views_files.files_index, name="files"),

@@ -308,3 +308,29 @@ def import_mapping(request: HttpRequest, slug: str, batch_id: int) -> HttpRespon
     return render(
         request, "shipping/import_mapping.html", {"scope": scope, "batch": batch, "form": form}
     )
+
+
+@login_required
+def import_errors(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    """The rows left out (and the flagged ones) as a sheet the seller can fix and re-upload.
+    It holds row numbers, columns, reasons and masked values only: no personal data."""
+    from jikim.shipping.exports.workbook import build_xlsx
+
+    scope = scope_for(request, slug, "import_orders")
+    batch = scope.get(ImportBatch.objects.all(), pk=batch_id)
+    rows = [
+        (
+            p.get("row", ""),
+            p.get("column", ""),
+            "제외" if p.get("severity") == "error" else "저장(표시)",
+            p.get("value", ""),
+            p.get("message", ""),
+        )
+        for p in batch.problems
+    ]
+    content = build_xlsx("확인할 내용", ["행", "열", "처리", "값(가림)", "내용"], rows)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.xlsx"'
+    return response

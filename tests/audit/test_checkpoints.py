@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from jikim.audit import checkpoints
 from jikim.audit.models import ChainHead, Checkpoint
 from jikim.audit.records import record
 
@@ -27,9 +26,10 @@ def _append(django_capture_on_commit_callbacks, count: int) -> None:
 def test_a_checkpoint_every_n_records(settings, django_capture_on_commit_callbacks) -> None:
     settings.AUDIT_CHECKPOINT_EVERY = 5
     with time_machine.travel(START, tick=False):
-        record("view")
-        checkpoints.make_checkpoint()
+        # The first record finds no checkpoint within the hour: one is made at once.
+        _append(django_capture_on_commit_callbacks, 1)
         base = ChainHead.objects.get().seq
+        assert Checkpoint.objects.filter(seq=base).exists()
         _append(django_capture_on_commit_callbacks, 12)
     seqs = list(Checkpoint.objects.filter(seq__gt=base).values_list("seq", flat=True))
     assert seqs == [base + 5, base + 10]
@@ -38,7 +38,6 @@ def test_a_checkpoint_every_n_records(settings, django_capture_on_commit_callbac
 def test_at_least_hourly_while_records_are_written(settings, django_capture_on_commit_callbacks):
     settings.AUDIT_CHECKPOINT_EVERY = 1000
     with time_machine.travel(START, tick=False) as traveller:
-        checkpoints.make_checkpoint()
         _append(django_capture_on_commit_callbacks, 3)
         assert Checkpoint.objects.count() <= 1
         traveller.shift(dt.timedelta(minutes=61))
@@ -78,3 +77,11 @@ def test_a_failed_checkpoint_does_not_undo_the_act(
         entry = record("view", subjects=["member:1"])
     assert ChainHead.objects.get().seq == entry.seq
     assert "audit checkpoint failed" in caplog.text
+
+
+def test_one_checkpoint_per_transaction(settings, django_capture_on_commit_callbacks) -> None:
+    settings.AUDIT_CHECKPOINT_EVERY = 2
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(10):
+            record("view")
+    assert len(callbacks) == 1, "an import of thousands of rows signs once, after its commit"

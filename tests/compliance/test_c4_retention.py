@@ -291,3 +291,18 @@ def test_c4_08_service_logs_destroyed_three_months_after_their_day(alice, login)
     _sweep(T0 + 93 * DAY)
     assert not ServiceLog.objects.filter(subject=subject).exists()
     assert keyring.is_shredded(subject)
+
+
+def test_c4_00_contract_end_offers_export_then_destroys_after_the_notice(alice, login) -> None:
+    from jikim.accounts.models import Tenant
+
+    with time_machine.travel(T0, tick=False):
+        parties = seller_with_orders(alice)
+    Tenant.objects.filter(slug="alice").update(contract_ended_at=T0 + DAY)
+    with time_machine.travel(T0 + 2 * DAY, tick=False):
+        page = login(alice).get("/t/alice/").content.decode()
+    assert "계약이 종료되었습니다" in page and "파기됩니다" in page
+    _sweep(T0 + 30 * DAY)
+    assert alive(parties[0]), "not before the notice period ends"
+    _sweep(T0 + 32 * DAY)
+    assert not any(alive(p) for p in parties)

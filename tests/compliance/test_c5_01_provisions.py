@@ -157,7 +157,7 @@ def test_c5_01_items_and_subjects_are_checked(officer, alice) -> None:
         _provide(officer, Basis.CONSENT, [member.subject], items=["recipient.address"])
     with pytest.raises(ValidationError, match="알 수 없는 정보주체"):
         _provide(officer, Basis.CONSENT, ["m_" + "0" * 24])
-    with pytest.raises(ValidationError, match="형식이 아닙니다") as typed:
+    with pytest.raises(ValidationError, match="형식이 아닌 값이 1건") as typed:
         _provide(officer, Basis.CONSENT, ["010-1234-5678"])
     assert "1234" not in str(typed.value), "a phone typed by mistake is not echoed back"
     with pytest.raises(ValidationError, match="지금보다 뒤일 수 없습니다"):

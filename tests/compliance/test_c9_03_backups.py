@@ -118,6 +118,21 @@ def readable_values() -> dict[str, list[str]]:
     return values
 
 
+def lose_databases() -> None:
+    """As if the machine were gone: SQLite files deleted, PostgreSQL databases emptied."""
+    connections.close_all()
+    for alias in snapshots.ALIASES:
+        connection = connections[alias]
+        if connection.vendor == "sqlite":
+            name = Path(connection.settings_dict["NAME"])
+            for path in (name, *(name.with_name(name.name + s) for s in ("-wal", "-shm"))):
+                path.unlink(missing_ok=True)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(snapshots.DROP_ALL)
+    connections.close_all()
+
+
 def _population(alice: Member) -> tuple[list[Party], Member, Member]:
     parties = seller_with_orders(alice)
     kim = create_member("kim")
@@ -213,19 +228,14 @@ def test_c9_03_lost_databases_restore_older_backup_and_newer_key_rings_keep_dest
 ) -> None:
     """The machine is gone: no live database to read destruction from. An older backup is
     restored; a newer backup's key ring still says who was destroyed since."""
-    if connections["default"].vendor != "sqlite":
-        pytest.skip("deleting the database files is how this test loses them (SQLite)")
+    _pg_tools_or_skip()
     seller_with_orders(alice)
     kim = create_member("kim")
     assert jikim(env, "backup").returncode == 0
     access.shred([kim.subject], actor=access.SYSTEM, reason="C9-03 test")
     assert jikim(env, "backup").returncode == 0
     older = min(p for p in Path(env["JIKIM_BACKUP_DIR"]).iterdir() if not p.name.startswith("."))
-    connections.close_all()
-    for alias in snapshots.ALIASES:
-        name = Path(connections[alias].settings_dict["NAME"])
-        for path in (name, name.with_name(name.name + "-wal"), name.with_name(name.name + "-shm")):
-            path.unlink(missing_ok=True)
+    lose_databases()
 
     restored = jikim(env, "restore", "--yes", str(older))
     assert restored.returncode == 0, restored.stdout[-3000:] + restored.stderr[-3000:]

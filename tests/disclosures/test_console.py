@@ -85,7 +85,8 @@ def test_officer_records_a_provision_and_bad_input_gets_korean_errors() -> None:
     page = client.post("/console/provisions/", {**form, "provided_at": "어제 오후"})
     assert "형식으로 입력하세요" in page.content.decode()
     page = client.post("/console/provisions/", {**form, "subjects": "홍길동 010-1234-5678"})
-    assert "정보주체 ID 형식이 아닙니다 (2건, 예: 홍길동…)" in page.content.decode()
+    errors = page.content.decode().split('role="alert"')[1].split("</div>")[0]
+    assert "형식이 아닌 값이 2건 있습니다 (1번째 값부터)" in errors and "홍길동" not in errors
     assert not Provision.objects.exists()
 
     response = client.post(

@@ -138,3 +138,24 @@ def test_mapping_without_required_columns_gets_a_korean_error(alice, login) -> N
     assert "열을 지정하세요" in html
     batch.refresh_from_db()
     assert batch.status == "needs_mapping"
+
+
+def test_rows_left_out_are_downloadable_as_a_sheet_without_personal_data(alice, login) -> None:
+    import io
+
+    import python_calamine
+
+    rows = files.smartstore_rows()
+    rows[0]["수취인명"] = ""
+    rows[1]["배송메세지"] = "주민번호 900101-1234567"
+    data = files.xlsx(files.SMARTSTORE_V2, rows, above=[[files.SMARTSTORE_INSTRUCTION]])
+    client = login(alice)
+    _upload(client, "alice", data)
+    batch = ImportBatch.objects.get()
+    response = client.get(f"/t/alice/imports/{batch.pk}/problems.xlsx")
+    assert response.status_code == 200
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    cells = sheet.get_sheet_by_index(0).to_python()
+    assert cells[0] == ["행", "열", "처리", "값(가림)", "내용"]
+    assert any(r[2] == "제외" and "수취인" in str(r[4]) for r in cells[1:])
+    assert "1234567" not in str(cells)
