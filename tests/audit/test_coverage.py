@@ -238,7 +238,7 @@ NO_PERSONAL_DATA.update(
         "import_commit": _ACTION,
         "import_cancel": _ACTION,
         "import_mapping": "the file's header row and the column choices, no data rows",
-    "import_errors": "the problem sheet: row numbers, columns, reasons and masked values",
+        "import_errors": "the problem sheet: row numbers, columns, reasons and masked values",
         "api_keys": "the tenant's API keys: names, prefixes, scopes and dates",
         "api_key_revoke": _ACTION,
         "files": "counts of orders by state",
