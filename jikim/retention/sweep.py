@@ -24,8 +24,6 @@ from jikim.retention.separated import sweeping
 from jikim.retention.sources import BY_NAME, SOURCES, Due, Source
 from jikim.vault import access, keyring
 
-BATCH = 2000
-
 
 @dataclass
 class Report:
@@ -185,7 +183,7 @@ def run(now: dt.datetime | None = None, *, trigger: str = "schedule") -> Report:
                 items = list(
                     DestructionItem.objects.filter(stage=stage, status=ItemStatus.PLANNED).order_by(
                         "pk"
-                    )[:BATCH]
+                    )[: settings.RETENTION_SWEEP_BATCH]
                 )
                 if not items:
                     break

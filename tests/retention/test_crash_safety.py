@@ -23,6 +23,7 @@ from tests.conftest import create_seller
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROWS = int(os.environ.get("JIKIM_CRASH_ROWS", "3000"))
+BATCH = 100
 
 
 def _database_url(alias: str) -> str:
@@ -39,6 +40,8 @@ def _sweep_process() -> subprocess.Popen[bytes]:
         "DATABASE_URL": _database_url("default"),
         "JIKIM_KEYRING_DATABASE_URL": _database_url("keyring"),
         "JIKIM_SEPARATED_DATABASE_URL": _database_url("separated"),
+        # Small batches, so the sweep commits often and a kill can land between commits.
+        "JIKIM_RETENTION_SWEEP_BATCH": str(BATCH),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "jikim.manage", "retention_sweep"],
@@ -65,15 +68,19 @@ def test_sweep_killed_at_random_points_finishes_exactly_once() -> None:
     connections.close_all()
 
     rng = random.Random(os.environ.get("JIKIM_CRASH_SEED", "42"))
+    items = DestructionItem.objects.filter(tenant_id=tenant.pk)  # cheap to poll, unlike 3000 ids
     kills = 0
+    # The first kill lands right after planning; the others once the work has passed a
+    # random point in each fifth, polled between the sweep's commits; the last fifths are
+    # left for the final run.
     for attempt in range(4):
         process = _sweep_process()
-        # Wait until the sweep is at work (items planned), then kill it a random moment later.
-        started = DestructionItem.objects.filter(subject__in=subjects).count
-        deadline = time.monotonic() + 60
-        while process.poll() is None and started() == 0 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 0.06) * (attempt + 1))  # later and later into the work
+        target = attempt * ROWS // 5 + rng.randint(0, ROWS // 10) if attempt else 0
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if items.exists() and items.filter(status=ItemStatus.DONE).count() >= target:
+                break
+            time.sleep(0.002)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
@@ -88,7 +95,7 @@ def test_sweep_killed_at_random_points_finishes_exactly_once() -> None:
     assert final.returncode == 0, err.decode()[-2000:]
 
     assert not Party.objects.filter(tenant=tenant).exists()
-    items = DestructionItem.objects.filter(subject__in=subjects)
+    items = DestructionItem.objects.filter(tenant_id=tenant.pk)  # cheap to poll, unlike 3000 ids
     assert items.count() == ROWS and not items.exclude(status=ItemStatus.DONE).exists()
     ledgered = [
         s for e in LedgerEntry.objects.filter(rule="shipping_purpose_met") for s in e.subjects
