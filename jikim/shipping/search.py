@@ -7,10 +7,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Model
 
 from jikim.shipping.models import Order, Party, PartyRole
 from jikim.vault import blind
+from jikim.vault.models import BlindIndexEntry
 
 MAX_RESULTS = 200
 
@@ -39,21 +41,40 @@ def classify(text: str) -> Query:
     return Query(text, tuple(kinds))
 
 
-def orders_matching(tenant_id: int, query: Query) -> QuerySet[Order]:
-    condition = Q(pk__in=[])
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def orders_matching(tenant_id: int, query: Query) -> list[Order]:
+    """The tenant's orders the query finds, newest first.
+
+    One SQL statement written out rather than composed with the ORM: composing the nested
+    index → recipient → order subqueries costs about 2 ms per search in Python, twenty times
+    what the database needs to answer them through its indexes."""
+    conditions: list[str] = []
+    params: list[object] = [tenant_id]
+    recipients = (
+        f"o.id IN (SELECT p.order_id FROM {_table(Party)} p WHERE p.role = %s AND p.subject IN "  # noqa: S608
+        f"(SELECT b.subject FROM {_table(BlindIndexEntry)} b "
+        "WHERE b.name = %s AND b.tenant_id = %s AND b.digest = %s))"
+    )
     for kind in query.kinds:
         if kind in ("phone", "last4", "name"):
             category = "recipient.name" if kind == "name" else "recipient.phone"
-            subjects = blind.matching_query(category, kind, tenant_id, query.text)
-            # The index entries are already scoped to the tenant, and the outer filter keeps
-            # the orders to it: no tenant condition here, so the subject index drives.
-            condition |= Q(
-                pk__in=Party.objects.filter(subject__in=subjects, role=PartyRole.RECIPIENT).values(
-                    "order_id"
-                )
-            )
+            digest = blind.digest(category, kind, tenant_id, query.text)
+            if digest is None:
+                continue
+            # The index entries are scoped to the tenant and the outer condition keeps the
+            # orders to it: no tenant condition on the recipients, so the subject index drives.
+            conditions.append(recipients)
+            params += [PartyRole.RECIPIENT, blind.index_name(category, kind), tenant_id, digest]
         elif kind == "order":
-            condition |= Q(order_no=query.text) | Q(product_order_no=query.text)
-    return Order.objects.filter(condition, tenant_id=tenant_id).order_by("-ordered_at", "-pk")[
-        :MAX_RESULTS
-    ]
+            conditions.append("o.order_no = %s OR o.product_order_no = %s")
+            params += [query.text, query.text]
+    if not conditions:
+        return []
+    sql = (
+        f"SELECT o.* FROM {_table(Order)} o WHERE o.tenant_id = %s AND ({' OR '.join(conditions)}) "  # noqa: S608
+        f"ORDER BY o.ordered_at DESC, o.id DESC LIMIT {MAX_RESULTS:d}"
+    )
+    return list(Order.objects.raw(sql, params))

@@ -81,9 +81,7 @@ def content_hash(tenant_id: int, row: CleanRow) -> str:
         ],
         ensure_ascii=False,
     ).encode()
-    mac = blind._mac("order/content", tenant_id).copy()
-    mac.update(payload)
-    return hashlib.sha256(mac.digest()).hexdigest()
+    return hashlib.sha256(blind.keyed_mac("order/content", tenant_id)(payload)).hexdigest()
 
 
 def _order_values(row: CleanRow, digest: str, batch: ImportBatch | None) -> dict[str, object]:

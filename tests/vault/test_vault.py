@@ -1,6 +1,11 @@
 """The vault: envelope encryption per subject, shredding, purpose binding, blind indexes."""
 
+import hashlib
+import hmac
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jikim.accounts.models import Member
 from jikim.vault import access, blind, keyring, sealing
@@ -86,6 +91,25 @@ def test_blind_index_digests_differ_per_tenant_and_index() -> None:
     assert blind.digest("x.name", "name", 1, " 홍 길동 ") == blind.digest(
         "x.name", "name", 1, "홍길동"
     )
+
+
+@given(key=st.binary(min_size=32, max_size=32), message=st.binary(max_size=200))
+def test_blind_index_mac_is_standard_hmac_sha256(key: bytes, message: bytes) -> None:
+    # Digests already stored must keep matching: the fast HMAC is the standard one.
+    assert blind._Hmac(key).mac(message) == hmac.new(key, message, hashlib.sha256).digest()
+
+
+def test_batch_digests_and_seals_match_the_single_value_path() -> None:
+    values = ["010-1234-5678", "", "12", "+82 10 9999 0000", "０１０-５５５５-１２３４"]
+    for kind in ("phone", "last4"):
+        assert blind.digest_many("x.phone", kind, 3, values) == [
+            blind.digest("x.phone", kind, 3, v) for v in values
+        ]
+    material = keyring.ensure(["r_batch"])["r_batch"]
+    tokens = sealing.seal_many("x.phone", [(material, "r_batch", v) for v in values])
+    assert len(set(tokens)) == len(tokens), "every field gets its own nonce"
+    assert [sealing.open_sealed(material, "x.phone", "r_batch", t) for t in tokens] == values
+    assert sealing.open_many("x.phone", [(material, "r_batch", t) for t in tokens]) == values
 
 
 def test_shredding_deletes_index_entries() -> None:
