@@ -45,17 +45,14 @@ def main() -> None:
 
     category = "recipient.phone"
     t0 = time.perf_counter()
-    tokens = sealing.seal_many(
-        category, [(keys[s], s, v) for v, s in zip(values, owners, strict=True)]
-    )
+    materials = [keys[s] for s in owners]
+    tokens = sealing.seal_many(category, materials, owners, values)
     digests = blind.digest_many(category, "phone", 1, values)
     t_seal = time.perf_counter() - t0
     assert len(tokens) == len(digests) == args.fields
 
     t0 = time.perf_counter()
-    opened = sealing.open_many(
-        category, [(keys[s], s, t) for t, s in zip(tokens, owners, strict=True)]
-    )
+    opened = sealing.open_many(category, materials, owners, tokens)
     t_open = time.perf_counter() - t0
     assert opened == values
 

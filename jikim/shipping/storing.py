@@ -104,13 +104,13 @@ def _seal_parties(
     parties: Sequence[Party], rows: Sequence[CleanRow], keys: dict[str, keyring.Material]
 ) -> None:
     for attname, category in PARTY_FIELDS.items():
-        items = [
-            (keys[p.subject], p.subject, r.party[attname])
-            for p, r in zip(parties, rows, strict=True)
-        ]
-        present = [i for i, item in enumerate(items) if item[2]]
-        tokens = sealing.seal_many(category, [items[i] for i in present])
-        values: list[Sealed | None] = [None] * len(items)
+        plaintexts = [r.party[attname] for r in rows]
+        present = [i for i, text in enumerate(plaintexts) if text]
+        subjects = [parties[i].subject for i in present]
+        tokens = sealing.seal_many(
+            category, [keys[s] for s in subjects], subjects, [plaintexts[i] for i in present]
+        )
+        values: list[Sealed | None] = [None] * len(plaintexts)
         for i, token in zip(present, tokens, strict=True):
             values[i] = Sealed(token)
         for party, value in zip(parties, values, strict=True):

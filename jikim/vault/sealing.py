@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import binascii
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from cryptography.exceptions import InvalidTag
 
@@ -63,21 +63,24 @@ def _no_cipher(nonce: bytes, data: bytes, aad: bytes | None) -> bytes:
     raise AssertionError("a batch's first field sets its cipher")
 
 
-def seal_many(category: str, items: list[tuple[Material, str, str]]) -> list[str]:
-    """`seal` for a batch of (key, subject, plaintext): the import path's hot loop.
+def seal_many(
+    category: str, materials: Sequence[Material], subjects: Sequence[str], plaintexts: Sequence[str]
+) -> list[str]:
+    """`seal` for a batch, given as columns (no tuple per field for the garbage collector
+    to track): the import path's hot loop.
 
     Nonces come from one read of the system's random source for the whole batch (the same
     randomness, without a system call per field); the AAD, prefix and cipher are looked up
     once per run of fields of one subject, as batches list a subject's fields together."""
     b2a = binascii.b2a_base64
-    randomness = os.urandom(12 * len(items))
+    randomness = os.urandom(12 * len(plaintexts))
     out: list[str] = []
     append = out.append
     last: tuple[Material | None, str] = (None, "")
     prefix, aad = "", b""
     encrypt: Cipher = _no_cipher
     offset = 0
-    for material, subject, plaintext in items:
+    for material, subject, plaintext in zip(materials, subjects, plaintexts, strict=True):
         if material is not last[0] or subject != last[1]:
             last = (material, subject)
             prefix = f"{PREFIX}{material.key_id}."
@@ -91,15 +94,17 @@ def seal_many(category: str, items: list[tuple[Material, str, str]]) -> list[str
     return out
 
 
-def open_many(category: str, items: list[tuple[Material, str, str]]) -> list[str]:
-    """`open_sealed` for a batch of (key, subject, token)."""
+def open_many(
+    category: str, materials: Sequence[Material], subjects: Sequence[str], tokens: Sequence[str]
+) -> list[str]:
+    """`open_sealed` for a batch, given as columns."""
     a2b = binascii.a2b_base64
     out: list[str] = []
     append = out.append
     last: tuple[Material | None, str] = (None, "")
     prefix, aad = "", b""
     decrypt: Cipher = _no_cipher
-    for material, subject, token in items:
+    for material, subject, token in zip(materials, subjects, tokens, strict=True):
         if material is not last[0] or subject != last[1]:
             last = (material, subject)
             prefix = f"{PREFIX}{material.key_id}."

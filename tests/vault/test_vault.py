@@ -106,10 +106,11 @@ def test_batch_digests_and_seals_match_the_single_value_path() -> None:
             blind.digest("x.phone", kind, 3, v) for v in values
         ]
     material = keyring.ensure(["r_batch"])["r_batch"]
-    tokens = sealing.seal_many("x.phone", [(material, "r_batch", v) for v in values])
+    materials, subjects = [material] * len(values), ["r_batch"] * len(values)
+    tokens = sealing.seal_many("x.phone", materials, subjects, values)
     assert len(set(tokens)) == len(tokens), "every field gets its own nonce"
     assert [sealing.open_sealed(material, "x.phone", "r_batch", t) for t in tokens] == values
-    assert sealing.open_many("x.phone", [(material, "r_batch", t) for t in tokens]) == values
+    assert sealing.open_many("x.phone", materials, subjects, tokens) == values
 
 
 def test_shredding_deletes_index_entries() -> None:
