@@ -218,6 +218,7 @@ DATABASE_ROUTERS = [
 RETENTION_REQUIRE_APPROVAL = _flag("JIKIM_RETENTION_REQUIRE_APPROVAL")
 # Rows destroyed per transaction: larger is faster, smaller holds locks for less time.
 RETENTION_SWEEP_BATCH = _int("JIKIM_RETENTION_SWEEP_BATCH", 2000)
+VAULT_ORPHAN_KEY_GRACE_HOURS = _int("JIKIM_VAULT_ORPHAN_KEY_GRACE_HOURS", 24)  # vault.orphans
 OLD_MASTER_KEY_FILES = [p for p in os.environ.get("JIKIM_OLD_MASTER_KEY_FILES", "").split(",") if p]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -265,12 +266,34 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "jikim"
+# Authenticator apps label the account with its login ID, never the stored e-mail stand-in.
+MFA_ADAPTER = "jikim.accounts.adapter.MfaAdapter"
 PASSWORD_RESET_TIMEOUT = _int("JIKIM_PASSWORD_RESET_SECONDS", 3600)
 
 LOGIN_FAILURE_LIMIT = _int("JIKIM_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = _int("JIKIM_LOGIN_FAILURE_WINDOW", 15 * 60)
 LOGIN_LOCKOUT_SECONDS = _int("JIKIM_LOGIN_LOCKOUT", 15 * 60)
 IDLE_LOGOUT_SECONDS = _int("JIKIM_IDLE_LOGOUT", 30 * 60)
+
+
+def _rate(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    count, _, seconds = value.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(seconds) > 0):
+        raise ImproperlyConfigured(f"{name} must read <count>/<seconds>, e.g. {default}")
+    return value
+
+
+# Rate limits (jikim.web.ratelimit), "<count>/<seconds>" per key, counted in the cache: the
+# public data-subject request page per IP and per order number, its confirmation code per
+# IP and per request (wrong codes), and the push API per key (calls per clock minute).
+RATE_LIMITS = {
+    "rights_request_ip": _rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600"),
+    "rights_request_target": _rate("JIKIM_RATE_RIGHTS_REQUEST_TARGET", "5/3600"),
+    "rights_confirm_ip": _rate("JIKIM_RATE_RIGHTS_CONFIRM_IP", "10/600"),
+    "rights_code_failures": _rate("JIKIM_RATE_RIGHTS_CODE_FAILURES", "5/604800"),
+}
+JIKIM_API_RATE_PER_MINUTE = _int("JIKIM_API_RATE_PER_MINUTE", 120)
 INVITATION_VALID_DAYS = 7
 
 SESSION_COOKIE_HTTPONLY = True
@@ -278,6 +301,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 3600
 CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy without 'unsafe-inline': every script and style is a static file
 # of ours. The API docs page (Swagger UI, served from ninja's own static files) needs its
@@ -303,6 +328,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("JIKIM_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = _int("JIKIM_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

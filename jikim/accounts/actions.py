@@ -214,6 +214,7 @@ def do_revoke_invitation(actor: Member, invitation: Invitation) -> None:
         return
     invitation.revoked_at = clock.now()
     invitation.save(update_fields=["revoked_at"])
+    forget_invitation_address(invitation, reason="invitation revoked")
     record(
         Action.INVITE_REVOKE,
         actor=actor,
@@ -228,9 +229,21 @@ def _join(member: Member, invitation: Invitation) -> Membership:
     )
     invitation.accepted_at = clock.now()
     invitation.save(update_fields=["accepted_at"])
+    forget_invitation_address(invitation, reason="invitation accepted")
     if created:
         _record_role(member, invitation.tenant_id, member.pk, "", invitation.role)
     return membership
+
+
+def forget_invitation_address(invitation: Invitation, *, reason: str) -> None:
+    """The invitee's address has one use, the invitation mail: once that is sent, or the
+    invitation can no longer be used, its key is shredded (the daily sweep compacts the
+    key ring)."""
+    if invitation.email is None:
+        return
+    Invitation.objects.filter(pk=invitation.pk).update(email=None)
+    invitation.email = None
+    access.shred([invitation.subject], actor=access.SYSTEM, reason=reason, compact=False)
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ def _member(login_id: str, email: str, company: str) -> tuple[Member, str | None
         company_phone="0212345678",
         mobile="01012345678",
     )
-    EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
     return member, password
 
 

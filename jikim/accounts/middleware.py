@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from jikim import clock
 from jikim.accounts.roles import operator_role_allows
@@ -32,7 +33,9 @@ class IdleLogoutMiddleware:
                 logout(request)
                 minutes = settings.IDLE_LOGOUT_SECONDS // 60
                 messages.info(
-                    request, f"{minutes}분 동안 사용하지 않아 자동으로 로그아웃되었습니다."
+                    request,
+                    _("%(minutes)s분 동안 사용하지 않아 자동으로 로그아웃되었습니다.")
+                    % {"minutes": minutes},
                 )
                 return redirect(f"{reverse('account_login')}?next={request.path}")
             request.session[LAST_SEEN_KEY] = now
@@ -61,7 +64,7 @@ class OperatorMfaMiddleware:
             raise Http404
         if not is_mfa_enabled(user, ["totp"]):
             messages.warning(
-                request, "운영자 화면은 2단계 인증(OTP)을 설정한 뒤에 사용할 수 있습니다."
+                request, _("운영자 화면은 2단계 인증(OTP)을 설정한 뒤에 사용할 수 있습니다.")
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -37,7 +37,12 @@ class Member(AbstractBaseUser, PermissionsMixin):
     """A person with a login. Holds exactly the sign-up items of the policy (C2-01)."""
 
     login_id = models.CharField("로그인ID", max_length=30, unique=True)
-    email = models.EmailField("이메일", max_length=254)
+    # What allauth looks accounts up by: a stand-in for the address, never the address
+    # itself (jikim.accounts.emails). The address is `email_address`, in the vault.
+    email = models.EmailField("이메일", max_length=254, blank=True, db_index=True)
+    email_address = PersonalDataField("이메일 주소", category="member.email")
+    # The address the member is changing to, until its verification link is followed.
+    email_pending = PersonalDataField("변경 중인 이메일 주소", category="member.email")
     company_name = models.CharField("회사명", max_length=100)
     company_phone = PersonalDataField("회사전화번호", category="member.company_phone")
     mobile = PersonalDataField("휴대전화번호", category="member.mobile")
@@ -62,6 +67,24 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.login_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or "email" in fields:
+            from jikim.accounts import emails
+
+            changed = False
+            if self.email and not emails.is_standin(self.email):
+                # An address given as such (create_user, createsuperuser): into the vault.
+                emails.assign(self, self.email)
+                changed = True
+            elif not self.email and self.email_address is not None:
+                # allauth removed the member's last address.
+                self.email_address = None
+                changed = True
+            if changed and fields is not None:
+                kwargs["update_fields"] = {*fields, "email_address"}
+        super().save(*args, **kwargs)
 
     @property
     def is_staff(self) -> bool:
@@ -142,10 +165,15 @@ class Consent(models.Model):
 
 
 class Invitation(models.Model):
-    """An e-mailed invitation for a person to join a tenant's staff with a role."""
+    """An e-mailed invitation for a person to join a tenant's staff with a role.
+
+    The invitee's address serves only to send the invitation: it is sealed under the
+    invitation's own key, which is shredded once the mail is sent or the invitation closes.
+    """
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
+    email = PersonalDataField("이메일", category="member.email")
+    subject = SubjectField(prefix="i")
     role = models.CharField(max_length=20, choices=TenantRole.choices)
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")

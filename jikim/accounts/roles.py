@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TenantRole(models.TextChoices):
-    OWNER = "owner", "대표"
-    MANAGER = "manager", "관리자"
-    CS_AGENT = "cs_agent", "CS 상담원"
-    VIEWER = "viewer", "조회 전용"
+    OWNER = "owner", _("대표")
+    MANAGER = "manager", _("관리자")
+    CS_AGENT = "cs_agent", _("CS 상담원")
+    VIEWER = "viewer", _("조회 전용")
 
 
 class OperatorRole(models.TextChoices):
-    PRIVACY_OFFICER = "privacy_officer", "개인정보 보호책임자"
-    CS_STAFF = "cs_staff", "운영 CS 담당"
-    ADMIN = "admin", "시스템 관리자"
+    PRIVACY_OFFICER = "privacy_officer", _("개인정보 보호책임자")
+    CS_STAFF = "cs_staff", _("운영 CS 담당")
+    ADMIN = "admin", _("시스템 관리자")
 
 
 # One place to read the permission model. A permission not listed for a role is denied.

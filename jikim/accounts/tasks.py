@@ -9,12 +9,21 @@ from django.urls import reverse
 from django_tasks import task
 
 from jikim.accounts.models import Invitation
+from jikim.vault import access
 
 
 @task()
 def send_invitation(invitation_id: int) -> None:
+    from jikim.accounts.actions import forget_invitation_address
+
     invitation = Invitation.objects.select_related("tenant").get(pk=invitation_id)
     if not invitation.is_open():
+        forget_invitation_address(invitation, reason="invitation closed")
+        return
+    address = access.reveal(
+        invitation, "email", purpose="member_management", actor=access.SYSTEM, action="notify"
+    ).value
+    if not address:
         return
     scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
     host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
@@ -25,5 +34,6 @@ def send_invitation(invitation_id: int) -> None:
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{invitation.tenant.name} 직원 초대",
         message=render_to_string("accounts/email/invitation.txt", context),
         from_email=None,
-        recipient_list=[invitation.email],
+        recipient_list=[address],
     )
+    forget_invitation_address(invitation, reason="invitation sent")

@@ -54,21 +54,9 @@ def tenant_home(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-    else:
-        # The member reads their own items: a recorded read like any other.
-        own = access.reveal_rows(
-            [member], ["company_phone", "mobile"], purpose="member_management", actor=member
-        )[0]
-        form = ProfileForm(
-            initial={
-                "company_name": member.company_name,
-                "company_phone": own["company_phone"].value,
-                "mobile": own["mobile"].value,
-            }
-        )
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ProfileForm(request.POST) if posted else None
+    if form is not None and form.is_valid():
         changed = actions.do_update_profile(
             member, member, **{f: form.cleaned_data[f] for f in actions.PROFILE_FIELDS}
         )
@@ -76,7 +64,26 @@ def profile(request: HttpRequest) -> HttpResponse:
             request, "회원정보를 저장했습니다." if changed else "바뀐 내용이 없습니다."
         )
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form, "member": member})
+    # The member reads their own items: a recorded read like any other.
+    own = access.reveal_rows(
+        [member],
+        ["email_address"] if posted else ["company_phone", "mobile", "email_address"],
+        purpose="member_management",
+        actor=member,
+    )[0]
+    if form is None:
+        form = ProfileForm(
+            initial={
+                "company_name": member.company_name,
+                "company_phone": own["company_phone"].value,
+                "mobile": own["mobile"].value,
+            }
+        )
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "member": member, "email": own["email_address"].value},
+    )
 
 
 @login_required

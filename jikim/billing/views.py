@@ -18,6 +18,7 @@ from jikim.billing import actions, books, gateways, inicis, listing, payment_act
 from jikim.billing.forms import PayerForm, PlanChoiceForm, first_error
 from jikim.billing.gateways import Order, Payer
 from jikim.billing.models import Invoice, InvoiceStatus, Payment, PaymentAttempt, Plan, Subscription
+from jikim.vault import access
 
 SELLER_PAYER_FIELDS = ["payer_name"]
 
@@ -110,7 +111,9 @@ def billing_inicis_start(request: HttpRequest, slug: str, invoice_id: int) -> Ht
     payer = Payer(
         name=form.cleaned_data["payer_name"],
         phone=form.cleaned_data["payer_phone"],
-        email=scope.member.email,
+        email=access.reveal(
+            scope.member, "email_address", purpose="service_delivery", actor=scope.member
+        ).value,
     )
     try:
         attempt, start = payment_actions.do_start_inicis(

@@ -33,7 +33,15 @@ def send_case_result(case_id: int) -> None:
         action="notify",
     )[0]
     member = case.complainant_member
-    address = opened["contact_email"].value or (member.email if member else "")
+    address = opened["contact_email"].value
+    if not address and member is not None:
+        address = access.reveal(
+            member,
+            "email_address",
+            purpose="complaint_handling",
+            actor=access.SYSTEM,
+            action="notify",
+        ).value
     detail: dict[str, object] = {"case": case.pk, "channel": "email"}
     if not address:
         record(

@@ -3,6 +3,8 @@ read personal data through the vault as the system, which is recorded."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection, send_mail
 from django.template.loader import render_to_string
@@ -46,28 +48,42 @@ def send_policy_notice(version_id: int) -> None:
     }
     subject = _subject(notice.title)
     body = render_to_string("policy/email/policy_notice.txt", context)
-    addresses = (
-        Member.objects.filter(is_active=True, withdrawn_at__isnull=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
+    members = Member.objects.filter(
+        is_active=True, withdrawn_at__isnull=True, email_address__isnull=False
+    ).order_by("pk")
     sent = 0
-    batch: list[EmailMessage] = []
     with get_connection() as connection:
-        for address in addresses.iterator(chunk_size=BATCH):
-            batch.append(EmailMessage(subject, body, to=[address], connection=connection))
-            if len(batch) >= BATCH:
-                sent += connection.send_messages(batch) or 0
-                batch = []
-        if batch:
-            sent += connection.send_messages(batch) or 0
+        chunk: list[Member] = []
+        for member in members.iterator(chunk_size=BATCH):
+            chunk.append(member)
+            if len(chunk) >= BATCH:
+                sent += _send_notice(connection, chunk, subject, body)
+                chunk = []
+        if chunk:
+            sent += _send_notice(connection, chunk, subject, body)
     Notice.objects.filter(pk=notice.pk).update(emailed_at=clock.now(), emailed_count=sent)
     record(
         "notice.email",
         purpose="member_management",
         detail={"notice": notice.pk, "version": version.label, "count": sent},
     )
+
+
+def _send_notice(connection: Any, members: list[Member], subject: str, body: str) -> int:
+    """One batch: the addresses opened from the vault together (one access record)."""
+    opened = access.reveal_rows(
+        members,
+        ["email_address"],
+        purpose="member_management",
+        actor=access.SYSTEM,
+        action="notify",
+    )
+    batch = [
+        EmailMessage(subject, body, to=[values["email_address"].value], connection=connection)
+        for values in opened
+        if values["email_address"].value
+    ]
+    return (connection.send_messages(batch) or 0) if batch else 0
 
 
 @task()

@@ -27,7 +27,7 @@ from jikim.retention.models import (
     TenantRetention,
 )
 from jikim.shipping.models import BatchStatus, ImportBatch, Party
-from jikim.vault import blind, keyring, sealing
+from jikim.vault import keyring, sealing
 from jikim.vault.fields import Sealed
 
 
@@ -107,7 +107,8 @@ class RecipientSource:
         raise NotImplementedError("shipping data is destroyed, never kept in separation")
 
     def destroy(self, subjects: Sequence[str]) -> None:
-        blind.forget(subjects)
+        # The sweep shreds before it destroys, and shredding already forgets the subjects'
+        # index entries: only the rows are left.
         Party.objects.filter(subject__in=subjects).delete()
 
 
@@ -139,7 +140,8 @@ class ContractEndSource:
         raise NotImplementedError
 
     def destroy(self, subjects: Sequence[str]) -> None:
-        blind.forget(subjects)
+        # The sweep shreds before it destroys, and shredding already forgets the subjects'
+        # index entries: only the rows are left.
         Party.objects.filter(subject__in=subjects).delete()
 
 
@@ -162,7 +164,10 @@ class StagedUploadSource:
         raise NotImplementedError
 
     def destroy(self, subjects: Sequence[str]) -> None:
-        ImportBatch.objects.filter(subject__in=subjects).update(
+        batches = ImportBatch.objects.filter(subject__in=subjects)
+        # A commit that finished after planning keeps its outcome; only the file goes.
+        batches.filter(status=BatchStatus.COMMITTED).update(staged=None)
+        batches.exclude(status=BatchStatus.COMMITTED).update(
             staged=None, status=BatchStatus.EXPIRED, finished_at=clock.now()
         )
 
@@ -211,8 +216,11 @@ class MemberSource:
                 for f in MEMBER_SEALED
                 if isinstance(getattr(member, f), Sealed)
             }
+            if isinstance(member.email_address, Sealed):
+                # Sealed as category member.email, as the separated copy always was.
+                payload["email"] = member.email_address.token
             material = keys[member.subject]
-            for plain_field in ("login_id", "email", "company_name"):
+            for plain_field in ("login_id", "company_name"):
                 value = getattr(member, plain_field)
                 if value and not value.startswith("withdrawn-"):
                     payload[plain_field] = sealing.seal(
@@ -235,11 +243,21 @@ class MemberSource:
         for member in members:
             member.login_id = f"withdrawn-{member.pk}"
             member.email = ""
+            member.email_address = None
+            member.email_pending = None
             member.company_name = ""
             member.mobile = None
             member.company_phone = None
             member.save(
-                update_fields=["login_id", "email", "company_name", "mobile", "company_phone"]
+                update_fields=[
+                    "login_id",
+                    "email",
+                    "email_address",
+                    "email_pending",
+                    "company_name",
+                    "mobile",
+                    "company_phone",
+                ]
             )
 
     def destroy(self, subjects: Sequence[str]) -> None:

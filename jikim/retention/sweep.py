@@ -22,7 +22,7 @@ from jikim.retention.holds import held
 from jikim.retention.models import DestructionItem, ItemStatus, LedgerEntry, Stage, Sweep
 from jikim.retention.separated import sweeping
 from jikim.retention.sources import BY_NAME, SOURCES, Due, Source
-from jikim.vault import access, keyring
+from jikim.vault import access, keyring, orphans
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Report:
     held: int = 0
     awaiting_approval: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
+    orphan_keys: int = 0  # data keys no row held (vault.orphans), destroyed
 
 
 def _insert_items(sweep: Sweep, due: list[Due], status: str) -> None:
@@ -192,7 +193,9 @@ def run(now: dt.datetime | None = None, *, trigger: str = "schedule") -> Report:
                     by_source[item.source].append(item)
                 for source_name, group in by_source.items():
                     _execute(sweep, stage, source_name, group, report)
-        if report.destroyed:
+        # The real clock, not `now`: the grace period protects writes running at this moment.
+        report.orphan_keys = orphans.clean(compact=False)
+        if report.destroyed or report.orphan_keys:
             keyring.compact()  # once per sweep: destroyed key bytes leave the key ring's files
         report.awaiting_approval = DestructionItem.objects.filter(
             status=ItemStatus.AWAITING_APPROVAL

@@ -20,13 +20,21 @@ from jikim import clock
 from jikim.accounts.models import Member
 from jikim.accounts.roles import operator_role_allows
 from jikim.accounts.tenancy import scope_for
+from jikim.audit.context import client_ip
 from jikim.audit.records import record
 from jikim.rights import actions, forms, fulfilment, package
 from jikim.rights.models import OPEN_STATES, Channel, Kind, Request
 from jikim.shipping.models import Order, Party, PartyRole
 from jikim.vault import access, blind
+from jikim.web import ratelimit
+from jikim.web.ratelimit import Limit
 
 SIGNER_SALT = "jikim.rights.public"
+TOO_MANY = "요청이 너무 많습니다. {wait} 후에 다시 시도해 주세요."
+CODE_USED_UP = (
+    "확인 코드를 여러 번 잘못 입력하여 이 요구는 더 이상 코드로 확인할 수 없습니다. "
+    "요구를 새로 접수하시거나 개인정보 보호책임자에게 문의해 주세요."
+)
 
 
 def _find_recipients(order_no: str, phone: str) -> list[Party]:
@@ -47,8 +55,24 @@ def _find_recipients(order_no: str, phone: str) -> list[Party]:
     return found
 
 
+def _too_many(response: HttpResponse, retry_after: int) -> HttpResponse:
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def public_request(request: HttpRequest) -> HttpResponse:
     form = forms.PublicRequestForm(request.POST or None)
+    if request.method == "POST":
+        # Anyone may ask without logging in: the limits keep the form from being used to
+        # test order numbers and phone numbers against each other.
+        refused = ratelimit.hit(Limit.named("rights_request_ip"), client_ip(request))
+        if refused is None and form.is_valid():
+            order_no = form.cleaned_data["order_no"].strip()
+            refused = ratelimit.hit(Limit.named("rights_request_target"), order_no)
+        if refused is not None:
+            form.add_error(None, TOO_MANY.format(wait=ratelimit.wait_text(refused)))
+            page = render(request, "rights/public.html", {"form": form}, status=429)
+            return _too_many(page, refused)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         parties = _find_recipients(data["order_no"], data["phone"])
@@ -95,11 +119,26 @@ def _from_token(token: str) -> Request:
 def public_confirm(request: HttpRequest, token: str) -> HttpResponse:
     req = _from_token(token)
     form = forms.CodeForm(request.POST or None)
+    # Six digits are guessable without a limit: so many wrong codes per request, so many
+    # attempts per IP.
+    failures = Limit.named("rights_code_failures")
+    if request.method == "POST":
+        message = TOO_MANY
+        refused = ratelimit.hit(Limit.named("rights_confirm_ip"), client_ip(request))
+        if refused is None:
+            message = CODE_USED_UP
+            refused = ratelimit.exhausted(failures, str(req.pk), tenant_id=req.tenant_id)
+        if refused is not None:
+            form.add_error("code", message.format(wait=ratelimit.wait_text(refused)))
+            page = render(request, "rights/confirm.html", {"form": form, "req": req}, status=429)
+            return _too_many(page, refused)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_confirm_identity(None, req, code=form.cleaned_data["code"])
         except ValidationError as exc:
             form.add_error("code", exc.messages[0])
+            if exc.code == "code":
+                ratelimit.hit(failures, str(req.pk), tenant_id=req.tenant_id)
         else:
             req.refresh_from_db()
     return render(request, "rights/confirm.html", {"form": form, "req": req})
@@ -144,7 +183,9 @@ def member_requests(request: HttpRequest) -> HttpResponse:
     assert isinstance(member, Member)
     form = forms.MemberRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = member.email
+        contact = access.reveal(
+            member, "email_address", purpose="complaint_handling", actor=member
+        ).value
         req = actions.do_receive(
             member,
             kind=form.cleaned_data["kind"],

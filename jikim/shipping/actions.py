@@ -302,7 +302,9 @@ def do_cancel(actor: Member, batch: ImportBatch) -> None:
 
 
 def expire_staged(now: dt.datetime | None = None) -> int:
-    """Uploads left unconfirmed for a day lose their staged file (and its key)."""
+    """Uploads left unconfirmed for a day lose their staged file (and its key); so do
+    uploads whose commit was cut off (the process killed), since nothing else would ever
+    move them out of "committing"."""
     cutoff = (now or clock.now()) - dt.timedelta(hours=STAGING_HOURS)
     stale = list(
         ImportBatch.objects.filter(
@@ -315,7 +317,28 @@ def expire_staged(now: dt.datetime | None = None) -> int:
         batch.save()
     if stale:
         access.shred([b.subject for b in stale], actor=access.SYSTEM, reason="staging expired")
-    return len(stale)
+    # A commit takes minutes: a batch still "committing" a staging period after its upload
+    # had its commit cut off. A commit that is running holds its batch's row until it ends: on
+    # PostgreSQL that row is skipped, on SQLite this transaction waits for it and finds it
+    # committed. So only batches no process is storing are expired.
+    interrupted = ImportBatch.objects.filter(status=BatchStatus.COMMITTING, created_at__lt=cutoff)
+    if not interrupted.exists():
+        return len(stale)
+    with transaction.atomic():
+        stuck = list(interrupted.select_for_update(skip_locked=True))
+        if stuck:
+            # The key first (the key ring commits on its own): cut off after it, the batch
+            # is still "committing" and found again next time; its file is unreadable.
+            subjects = [b.subject for b in stuck]
+            access.shred(subjects, actor=access.SYSTEM, reason="import interrupted", compact=False)
+        for batch in stuck:
+            batch.status, batch.staged, batch.finished_at = BatchStatus.EXPIRED, None, clock.now()
+            batch.refusal_code = "interrupted"
+            batch.refusal_message = "저장 중에 중단되어 올린 파일을 파기했습니다. 다시 올려 주세요."
+            batch.save()
+    if stuck:
+        keyring.compact()  # outside the transaction: compacting can take a while
+    return len(stale) + len(stuck)
 
 
 def do_import_file(

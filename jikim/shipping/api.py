@@ -7,16 +7,18 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import AuthorizationError, HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
+from pydantic import BaseModel, field_validator
+from pydantic_core import PydanticCustomError
 
-from jikim import clock
 from jikim.shipping import apikeys, pushing
 from jikim.shipping.models import ApiKey, Marketplace
+from jikim.web import ratelimit
+from jikim.web.ratelimit import Limit
 
 MARKETPLACES = ", ".join(Marketplace.values)
 DATE_HELP = "ISO 8601(예: 2026-03-01T10:00:00+09:00) 또는 '2026-03-01 10:00:00'(한국 시간)"
@@ -53,34 +55,28 @@ class ApiKeyAuth(HttpBearer):
         return key
 
 
-def rate_per_minute() -> int:
-    return int(getattr(settings, "JIKIM_API_RATE_PER_MINUTE", 120))
+def per_key_limit() -> Limit:
+    return Limit("api_key", int(getattr(settings, "JIKIM_API_RATE_PER_MINUTE", 120)), 60)
 
 
 class PerKeyRate(BaseThrottle):
     """N calls per key per clock minute, counted in the cache (shared by all workers when
-    the cache is)."""
+    the cache is). The first refusal of a minute is recorded under the key's tenant."""
 
     def allow_request(self, request: HttpRequest) -> bool:
         key: ApiKey = request.auth  # type: ignore[attr-defined]
-        window = int(clock.now().timestamp() // 60)
-        name = f"jikim:api-rate:{key.pk}:{window}"
-        cache.add(name, 0, timeout=120)
-        try:
-            count = cache.incr(name)
-        except ValueError:  # expired between add and incr
-            cache.set(name, 1, timeout=120)
-            count = 1
-        return count <= rate_per_minute()
+        return ratelimit.hit(per_key_limit(), str(key.pk), tenant_id=key.tenant_id) is None
 
     def wait(self) -> float:
-        return 60 - clock.now().timestamp() % 60
+        return per_key_limit().retry_after()
 
 
 # ------------------------------------------------------------------ schemas
 
 
-class RecipientIn(Schema):
+# Request bodies are plain pydantic models: ninja's Schema reads attributes off any value,
+# so a list or a null sent as the recipient would pass as an empty one.
+class RecipientIn(BaseModel):
     name: str = Field("", max_length=100, description="수취인 이름")
     phone1: str = Field("", max_length=40, description="연락처1 (휴대전화·유선·050 안심번호)")
     phone2: str = Field("", max_length=40)
@@ -91,7 +87,7 @@ class RecipientIn(Schema):
     customs_code: str = Field("", max_length=20, description="개인통관고유부호 (P + 12자리)")
 
 
-class OrderIn(Schema):
+class OrderIn(BaseModel):
     marketplace: str = Field(
         "api", max_length=20, description=f"판매처 코드: {MARKETPLACES}. 기본값 api"
     )
@@ -113,8 +109,16 @@ class OrderIn(Schema):
     delivered_at: str = Field("", max_length=40, description=DATE_HELP)
     purchase_confirmed_at: str = Field("", max_length=40, description=DATE_HELP)
 
+    @field_validator("quantity", "amount", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        # JSON Schema's integer, as the document promises: 3 and 3.0, not true or "3".
+        if isinstance(value, bool | str):
+            raise PydanticCustomError("int_type", "Input should be a valid integer")
+        return value
 
-class PushIn(Schema):
+
+class PushIn(BaseModel):
     orders: list[OrderIn] = Field(..., max_length=pushing.MAX_ORDERS)
 
 

@@ -6,6 +6,7 @@ that a shred takes effect in every process at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -157,6 +158,18 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
     if compact_after:
         compact()
     return destroyed
+
+
+def live_subjects(*, created_before: dt.datetime, after: str = "", limit: int = 500) -> list[str]:
+    """One page of the subjects whose key is live and was made before `created_before`, in
+    subject order after `after`: a walk through the key ring that holds one page at a time,
+    resumable from any subject (the unique index on `subject` serves the order)."""
+    return list(
+        DataKey.objects.using(KEYRING)
+        .filter(wrapped__isnull=False, created_at__lt=created_before, subject__gt=after)
+        .order_by("subject")
+        .values_list("subject", flat=True)[:limit]
+    )
 
 
 def is_shredded(subject: str) -> bool:

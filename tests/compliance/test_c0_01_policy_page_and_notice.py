@@ -10,6 +10,7 @@ from jikim.policy import bundle, versions
 from jikim.policy.models import Notice
 from tests.conftest import create_member
 from tests.policy.support import changed, officer, publish
+from tests.vaulthelp import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_c0_01_and_optionally_by_email_to_every_member() -> None:
     recipients = [m.to for m in mail.outbox]
     assert all(len(to) == 1 for to in recipients)  # nobody sees another member's address
     addresses = {to[0] for to in recipients}
-    assert {m.email for m in members} | {actor.email} <= addresses
+    assert {plain(m, "email_address") for m in [*members, actor]} <= addresses
     assert "seller_gone@example.com" not in addresses
     message = mail.outbox[0]
     assert "개인정보처리방침 개정 안내" in message.subject

@@ -42,7 +42,7 @@ def test_c1_02_member_complaint_identified_contacted_and_result_emailed(alice, l
     case.refresh_from_db()
     assert case.status == CaseStatus.ANSWERED and case.notified_at is not None
     [sent] = mail.outbox
-    assert sent.to == [alice.email]
+    assert sent.to == [plain(alice, "email_address")] == ["alice@example.com"]
     assert "민원 처리 결과 안내" in sent.subject and "중복 청구를 확인해" in sent.body
     assert "3년간 보관" in sent.body
     contact = case.contacts.get()

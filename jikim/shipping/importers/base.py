@@ -18,7 +18,9 @@ from .rows import FIELDS, OrderRow, RowProblem, problem
 COMPUTED_FIELDS = frozenset(
     {"product_order_no", "recipient_address_base", "recipient_address_detail"}
 )
-_BLANKS = re.compile(r"\s+")
+# A byte-order mark written twice (a tool adding one to text that had one) lands in the
+# first header cell, as invisible to the seller as a space.
+_BLANKS = re.compile(r"[\s\ufeff]+")
 
 
 def normalize_header(text: str) -> str:

@@ -37,6 +37,11 @@ MAX_COLUMNS = 16_384
 # Members this large are scanned tag by tag only when a sheet omits cell references;
 # that slow path is for odd generators, and a huge odd file is refused instead.
 SLOW_SCAN_LIMIT = 32 * 1024 * 1024
+# Office XML deflates 3-20x (measured 7-9x on marketplace exports); a large member far
+# past that is text repeated to be inflated, e.g. one shared string of 400 MB in a 394 KB
+# upload, which took calamine 8 s and 1.2 GB to read (found by fuzzing).
+MAX_RATIO = 100
+RATIO_FLOOR = 16 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
@@ -64,6 +69,8 @@ def check_zip(data: bytes, limits: Limits) -> ZipKind:
         raise FileRefused("corrupt")
     if sum(m.file_size for m in members) > limits.uncompressed:
         raise FileRefused("too_large")
+    if any(m.file_size > max(RATIO_FLOOR, MAX_RATIO * m.compress_size) for m in members):
+        raise FileRefused("too_large")
     inflated = 0
     for member in members:
         content = _inflate(data, member)
@@ -74,6 +81,7 @@ def check_zip(data: bytes, limits: Limits) -> ZipKind:
         # a part's name, decide what calamine reads as a sheet, and when its xlsx reader
         # fails it tries the same zip as an ods.
         _check_xlsx_part(content, limits)
+        _check_shared_strings(content, limits)
         if member.filename == "content.xml":
             _check_ods_content(content, limits)
     return kind
@@ -159,7 +167,21 @@ _ATTRS_LAZY = _ATTRS + rb"?"
 # XML allows either quote and blanks around '='; calamine accepts all of them (checked).
 _R_IS = rb"(?<=\s)r\s*=\s*[\"']"
 _QUOTE = rb"[\"']"
-_ATTRIBUTE = re.compile(rb"([^\s=/>\"']+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# A name starts a run of name characters: trying every suffix of a long run made this
+# quadratic (40 KB of one unquoted run took 35 s; found by fuzzing), and only the whole
+# run can be followed by '=' anyway.
+_ATTRIBUTE = re.compile(rb"(?<![^\s=/>\"'])([^\s=/>\"']+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# A tag, read like _ATTRS reads it, that meets another '<', does not end in '>', or is
+# longer than Excel or LibreOffice ever writes one (a run of 1,024 unquoted characters,
+# 256 quoted values). Each scan stops at the next '<', so this is linear; once it finds
+# nothing, no two tags overlap and every _ATTRS search below is linear and small. Without
+# it, 16,000 copies of `<c ` in a 5 KB upload kept them busy for 190 s, and one 4 MB tag
+# cost them 800 MB (found by fuzzing). Well-formed XML has no '<' inside a tag, quoted or
+# not; comments and CDATA holding '<' are refused with the rest.
+_TANGLED = re.compile(
+    rb"<(?>[^<>\"']{0,1024}+(?:(?:\"[^\"<]*+\"|'[^'<]*+')[^<>\"']{0,1024}+){0,256}+)(?!>)"
+)
+_SST = re.compile(rb"<" + _NS + rb"sst(?=[\s>/])(" + _ATTRS + rb")>")
 _NOT_A_PLAIN_CELL = re.compile(rb"<c(?! r=\")")
 # `<x:c ...>`; also matches such text in an inline string, which only costs the slow path.
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
@@ -185,6 +207,25 @@ def attributes(attrs: bytes) -> dict[bytes, bytes]:
         value = match.group(2)
         found[name] = value if value is not None else match.group(3)
     return found
+
+
+def _refuse_tangled(xml: bytes) -> None:
+    if _TANGLED.search(xml):
+        raise FileRefused("corrupt")
+
+
+def _check_shared_strings(xml: bytes, limits: Limits) -> None:
+    """calamine reserves room for as many strings as the table declares before it reads
+    one: a declared uniqueCount of four billion aborted the whole process (found by
+    fuzzing), which no `except` can catch. A workbook cannot use more distinct strings
+    than the cells it may have."""
+    if b"sst" not in xml:
+        return
+    _refuse_tangled(xml)
+    for match in _SST.finditer(xml):
+        declared = attributes(match.group(1)).get(b"uniqueCount", b"").strip().lstrip(b"+")
+        if declared.isdigit() and int(declared) > limits.cells:
+            raise FileRefused("too_many_cells")
 
 
 def _check_xlsx_part(xml: bytes, limits: Limits) -> None:
@@ -227,6 +268,7 @@ def _plainly_small(xml: bytes, limits: Limits) -> bool:
 
 
 def _check_xlsx_exact(xml: bytes, limits: Limits) -> None:
+    _refuse_tangled(xml)
     if _CELL_WITHOUT_REF.search(xml):
         # Cells placed by counting, not by reference: follow them one by one.
         max_row, max_col = _walk_xlsx(xml, limits)
@@ -348,6 +390,7 @@ def _check_ods_content(xml: bytes, limits: Limits) -> None:
     _refuse_utf16(xml)
     if len(xml) > SLOW_SCAN_LIMIT * 4:
         raise FileRefused("too_large")
+    _refuse_tangled(xml)
     row_index = col = max_row = max_col = 0
     row_repeat = 1
     row_has_value = False

@@ -15,5 +15,6 @@ class Command(BaseCommand):
         report = sweep.run(trigger="command")
         self.stdout.write(
             f"sweep {report.sweep_id}: moved {report.moved}, destroyed {report.destroyed}, "
-            f"held {report.held}, awaiting approval {report.awaiting_approval}"
+            f"held {report.held}, awaiting approval {report.awaiting_approval}, "
+            f"orphaned keys destroyed {report.orphan_keys}"
         )
