@@ -7,4 +7,4 @@ class RetentionConfig(AppConfig):
     verbose_name = "보유기간·파기"
 
     def ready(self) -> None:
-        from jikim.retention import checks  # noqa: F401
+        from jikim.retention import checks, watches  # noqa: F401
