@@ -292,6 +292,7 @@ RATE_LIMITS = {
     "rights_request_target": _rate("JIKIM_RATE_RIGHTS_REQUEST_TARGET", "5/3600"),
     "rights_confirm_ip": _rate("JIKIM_RATE_RIGHTS_CONFIRM_IP", "10/600"),
     "rights_code_failures": _rate("JIKIM_RATE_RIGHTS_CODE_FAILURES", "5/604800"),
+    "privacy_contact_ip": _rate("JIKIM_RATE_PRIVACY_CONTACT_IP", "5/3600"),
 }
 JIKIM_API_RATE_PER_MINUTE = _int("JIKIM_API_RATE_PER_MINUTE", 120)
 INVITATION_VALID_DAYS = 7

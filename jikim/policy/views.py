@@ -3,10 +3,7 @@ and the privacy desk's form. None of them shows anyone's personal data."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,9 +17,10 @@ from jikim.policy import bundle as bundles
 from jikim.policy.forms import ContactForm
 from jikim.policy.models import Notice, PolicyVersion
 from jikim.policy.page import UI, period_text
+from jikim.web import ratelimit
+from jikim.web.ratelimit import Limit
 
-DESK_LIMIT_PER_HOUR = 5
-TOO_MANY = "접수가 너무 많습니다. 한 시간 뒤에 다시 시도하거나 전화로 문의하세요."
+TOO_MANY = "접수가 너무 많습니다. {wait} 뒤에 다시 시도하거나 전화로 문의하세요."
 
 
 def _lang(request: HttpRequest) -> str:
@@ -187,41 +185,40 @@ def _desk_notice() -> dict[str, object]:
     }
 
 
-def _throttled(request: HttpRequest) -> bool:
-    # Keyed by a hash of the address: the cache never holds the IP itself.
-    key = "privacy_desk:" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:24]
-    count = cache.get(key, 0)
-    if count >= DESK_LIMIT_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
-
-
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _throttled(request):
-            form.add_error(None, TOO_MANY)
+        # The shared limit: a keyed hash of the address, and the first refusal recorded.
+        refused = ratelimit.hit(Limit.named("privacy_contact_ip"), client_ip(request))
+        if refused is not None:
+            form.add_error(None, TOO_MANY.format(wait=ratelimit.wait_text(refused)))
+            page = render(
+                request,
+                "policy/contact.html",
+                {"form": form, "notice": _desk_notice(), "ui": {k: v[0] for k, v in UI.items()}},
+                status=429,
+            )
+            page["Retry-After"] = str(refused)
+            return page
+        data = form.cleaned_data
+        try:
+            inquiry = actions.do_submit_inquiry(
+                _member(request),  # type: ignore[arg-type]
+                kind=data["kind"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                message=data["message"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
         else:
-            data = form.cleaned_data
-            try:
-                inquiry = actions.do_submit_inquiry(
-                    _member(request),  # type: ignore[arg-type]
-                    kind=data["kind"],
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    message=data["message"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc.messages[0])
-            else:
-                messages.success(
-                    request,
-                    f"접수되었습니다. 접수번호는 {inquiry.number}입니다. "
-                    "개인정보 보호책임자와 담당자가 확인하여 답변드립니다.",
-                )
-                return redirect("privacy_contact")
+            messages.success(
+                request,
+                f"접수되었습니다. 접수번호는 {inquiry.number}입니다. "
+                "개인정보 보호책임자와 담당자가 확인하여 답변드립니다.",
+            )
+            return redirect("privacy_contact")
     return render(
         request,
         "policy/contact.html",

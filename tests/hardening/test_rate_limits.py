@@ -218,3 +218,24 @@ def test_limit_keys_are_keyed_hashes() -> None:
     digest = ratelimit.keyed(f"rights_request_target:{ORDER_NO}")
     assert re.fullmatch(r"[0-9a-f]{32}", digest) and ORDER_NO not in digest
     assert digest != ratelimit.keyed(f"rights_request_ip:{ORDER_NO}")
+
+
+def test_the_privacy_contact_form_is_limited_per_address_and_the_refusal_recorded(
+    settings,
+) -> None:
+    from jikim.policy.models import Inquiry
+    from tests.compliance.test_c10_01_privacy_desk import FORM
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "privacy_contact_ip": "2/3600"}
+    client = Client()
+    for _ in range(2):
+        assert client.post("/privacy/contact/", FORM).status_code == 302
+    refused = client.post("/privacy/contact/", FORM)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "접수가 너무 많습니다" in refused.content.decode()
+    assert Inquiry.objects.count() == 2, "the refused inquiry is not taken"
+    record = AccessRecord.objects.get(action=ratelimit.REFUSED)
+    assert record.detail["limit"] == "privacy_contact_ip"
+    assert "127.0.0.1" not in json.dumps(record.detail) and record.ip != ""
+    other = Client(REMOTE_ADDR="203.0.113.7")
+    assert other.post("/privacy/contact/", FORM).status_code == 302, "another address may"
