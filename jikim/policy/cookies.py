@@ -130,10 +130,21 @@ class CookieGuardMiddleware:
             category = declared.cookie_category_of(name)
             if category is None:
                 del response.cookies[name]
-                logger.warning("cookie %r is not declared in policy.toml; not set", name)
+                logger.warning("cookie %s is not declared in policy.toml; not set", _loggable(name))
             elif not category.required and not consented.get(category.id):
                 del response.cookies[name]
-                logger.warning("cookie %r needs consent to %r; not set", name, category.id)
+                logger.warning(
+                    "cookie %s needs consent to %s; not set", _loggable(name), category.id
+                )
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_\-]{1,40}")  # no digits or dots: no phone, no address
+
+
+def _loggable(name: str) -> str:
+    """A cookie's name for the log, or a placeholder: names are chosen by code, but one
+    built from data (an address, a phone) must not carry it into the log."""
+    return repr(name) if _PLAIN_NAME.fullmatch(name) else "<name withheld>"
 
 
 def _page_view(request: HttpRequest, response: HttpResponse) -> bool:

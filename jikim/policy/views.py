@@ -187,19 +187,19 @@ def _desk_notice() -> dict[str, object]:
 
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
+
+    def page() -> HttpResponse:
+        context = {"form": form, "notice": _desk_notice(), "ui": {k: v[0] for k, v in UI.items()}}
+        return render(
+            request, "policy/contact.html", context, status=400 if request.method == "POST" else 200
+        )
+
     if request.method == "POST" and form.is_valid():
         # The shared limit: a keyed hash of the address, and the first refusal recorded.
         refused = ratelimit.hit(Limit.named("privacy_contact_ip"), client_ip(request))
         if refused is not None:
             form.add_error(None, TOO_MANY.format(wait=ratelimit.wait_text(refused)))
-            page = render(
-                request,
-                "policy/contact.html",
-                {"form": form, "notice": _desk_notice(), "ui": {k: v[0] for k, v in UI.items()}},
-                status=429,
-            )
-            page["Retry-After"] = str(refused)
-            return page
+            return ratelimit.refused(page(), refused)
         data = form.cleaned_data
         try:
             inquiry = actions.do_submit_inquiry(
@@ -219,9 +219,4 @@ def contact(request: HttpRequest) -> HttpResponse:
                 "개인정보 보호책임자와 담당자가 확인하여 답변드립니다.",
             )
             return redirect("privacy_contact")
-    return render(
-        request,
-        "policy/contact.html",
-        {"form": form, "notice": _desk_notice(), "ui": {k: v[0] for k, v in UI.items()}},
-        status=400 if request.method == "POST" else 200,
-    )
+    return page()

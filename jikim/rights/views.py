@@ -55,11 +55,6 @@ def _find_recipients(order_no: str, phone: str) -> list[Party]:
     return found
 
 
-def _too_many(response: HttpResponse, retry_after: int) -> HttpResponse:
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
 def public_request(request: HttpRequest) -> HttpResponse:
     form = forms.PublicRequestForm(request.POST or None)
     if request.method == "POST":
@@ -72,7 +67,7 @@ def public_request(request: HttpRequest) -> HttpResponse:
         if refused is not None:
             form.add_error(None, TOO_MANY.format(wait=ratelimit.wait_text(refused)))
             page = render(request, "rights/public.html", {"form": form}, status=429)
-            return _too_many(page, refused)
+            return ratelimit.refused(page, refused)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         parties = _find_recipients(data["order_no"], data["phone"])
@@ -131,7 +126,7 @@ def public_confirm(request: HttpRequest, token: str) -> HttpResponse:
         if refused is not None:
             form.add_error("code", message.format(wait=ratelimit.wait_text(refused)))
             page = render(request, "rights/confirm.html", {"form": form, "req": req}, status=429)
-            return _too_many(page, refused)
+            return ratelimit.refused(page, refused)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_confirm_identity(None, req, code=form.cleaned_data["code"])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 from jikim import clock
 from jikim.audit.records import record
@@ -87,6 +88,13 @@ def exhausted(limit: Limit, value: str, *, tenant_id: int | None = None) -> int 
     if int(cache.get(name, 0)) < limit.count:
         return None
     return _refuse(limit, name, digest, tenant_id)
+
+
+def refused(response: HttpResponse, retry_after: int) -> HttpResponse:
+    """A page answering a refused use: 429 with Retry-After, so clients can wait."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def wait_text(seconds: int) -> str:

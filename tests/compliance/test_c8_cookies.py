@@ -93,6 +93,19 @@ def test_c8_02_no_code_path_sets_an_undeclared_or_unconsented_cookie() -> None:
     assert set(guard(consented).cookies) == {"sessionid", VISITOR_COOKIE}
 
 
+def test_c8_02_a_dropped_cookie_named_after_data_keeps_the_data_out_of_the_log(caplog) -> None:
+    def app(request: object) -> HttpResponse:
+        response = HttpResponse("ok")
+        response.set_cookie("cart_01012345678", "1")
+        response.set_cookie("tracker", "x")
+        return response
+
+    assert not CookieGuardMiddleware(app)(RequestFactory().get("/")).cookies
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "'tracker'" in logged and "<name withheld>" in logged
+    assert "01012345678" not in logged
+
+
 def test_c8_02_withdrawing_consent_removes_the_cookie_and_the_visits() -> None:
     client = Client()
     _choose(client, "accept", T1)
