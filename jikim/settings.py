@@ -216,8 +216,9 @@ DATABASE_ROUTERS = [
     "jikim.retention.separated.SeparatedRouter",
 ]
 RETENTION_REQUIRE_APPROVAL = _flag("JIKIM_RETENTION_REQUIRE_APPROVAL")
-# Rows destroyed per transaction: larger is faster, smaller holds locks for less time.
-RETENTION_SWEEP_BATCH = _int("JIKIM_RETENTION_SWEEP_BATCH", 2000)
+# Rows destroyed per transaction: larger is faster (each batch is a few set-based statements
+# and two commits), smaller holds locks for less time.
+RETENTION_SWEEP_BATCH = _int("JIKIM_RETENTION_SWEEP_BATCH", 10000)
 VAULT_ORPHAN_KEY_GRACE_HOURS = _int("JIKIM_VAULT_ORPHAN_KEY_GRACE_HOURS", 24)  # vault.orphans
 OLD_MASTER_KEY_FILES = [p for p in os.environ.get("JIKIM_OLD_MASTER_KEY_FILES", "").split(",") if p]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,12 +5,15 @@ destroys it (crypto-shred, then delete rows, index entries and files)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import DateTimeField, F, Func, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from jikim import clock
 from jikim.accounts.actions import KEEP_AFTER_WITHDRAWAL
@@ -27,7 +30,7 @@ from jikim.retention.models import (
     TenantRetention,
 )
 from jikim.shipping.models import BatchStatus, ImportBatch, Party
-from jikim.vault import keyring, sealing
+from jikim.vault import keyring, sealing, sqllist
 from jikim.vault.fields import Sealed
 
 
@@ -59,6 +62,48 @@ def _done(stage: str) -> Q:
             "subject"
         )
     )
+
+
+class PlusDays(Func):
+    """A moment plus whole days, in the database's own arithmetic. Django's generic
+    datetime + timedelta calls back into Python for every row on SQLite; here SQLite adds
+    the days to the whole seconds and keeps the microseconds as written."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression: Any, days: int) -> None:
+        self.days = int(days)
+        super().__init__(expression)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        # Seconds, not days: a day interval would follow the session's time zone.
+        template = f"(%(expressions)s + interval '{self.days * 86400} seconds')"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        shifted = f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', {sql}, '+{self.days} days')"
+        return f"({shifted} || substr({sql}, 20))", [*params, *params]
+
+
+def _due_rows(rows: QuerySet[Any], due: Any) -> QuerySet[Any]:
+    """The columns planning reads: subject `s`, tenant `t`, due date `due`."""
+    return rows.annotate(s=F("subject"), t=F("tenant_id"), due=due).values_list("s", "t", "due")
+
+
+def _delete_parties(subjects: Sequence[str]) -> None:
+    # Nothing refers to a party, so the ORM's cascade collection (a SELECT of every row
+    # first) buys nothing here; one statement per chunk deletes them.
+    if Party._meta.related_objects:  # pragma: no cover - a model referring to Party
+        Party.objects.filter(subject__in=subjects).delete()
+        return
+    table = connection.ops.quote_name(Party._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in sqllist.chunks(subjects):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {sqllist.member_of(connection, 'subject')}",  # noqa: S608
+                [sqllist.param(connection, chunk)],
+            )
 
 
 class RecipientSource:
@@ -103,13 +148,56 @@ class RecipientSource:
             if due_at <= until:
                 yield Due(self.name, subject, Stage.DESTROY, self.rule_id, tenant_id, due_at)
 
+    def due_querysets(self, until: dt.datetime) -> list[tuple[QuerySet[Any], str]] | None:
+        """`due` as queries over the recipients (one per retention period in use), for the
+        sweep to plan without passing every row through Python. The conditions are `due`'s:
+        a delivered or confirmed order is due when both known ends are `days` old; an order
+        with neither is due `undelivered_period` after it was ordered (or recorded)."""
+        rule = rules.rule(self.rule_id)
+        default_days = rule.period.amount if rule.period and rule.period.unit == "d" else 90
+        undelivered = rule.undelivered_period or rules.Period(180, "d")
+        if undelivered.unit != "d":
+            return None  # calendar months: only `due` counts them
+        shorter: dict[int, list[int]] = defaultdict(list)
+        for tenant_id, days in TenantRetention.objects.values_list("tenant_id", "shipping_days"):
+            if days < default_days:
+                shorter[days].append(tenant_id)
+        delivered = F("order__shipment__delivered_at")
+        confirmed = F("order__shipment__purchase_confirmed_at")
+        ends = Greatest(Coalesce(delivered, confirmed), Coalesce(confirmed, delivered))
+        groups = [(default_days, ~Q(tenant_id__in=[t for ts in shorter.values() for t in ts]))]
+        groups += [(days, Q(tenant_id__in=tenants)) for days, tenants in shorter.items()]
+        querysets: list[QuerySet[Any]] = []
+        for days, tenants in groups:
+            cut = until - dt.timedelta(days=days)
+            rows = Party.objects.filter(
+                tenants,
+                Q(order__shipment__delivered_at__isnull=False)
+                | Q(order__shipment__purchase_confirmed_at__isnull=False),
+                Q(order__shipment__delivered_at__isnull=True)
+                | Q(order__shipment__delivered_at__lte=cut),
+                Q(order__shipment__purchase_confirmed_at__isnull=True)
+                | Q(order__shipment__purchase_confirmed_at__lte=cut),
+            )
+            querysets.append(_due_rows(rows, PlusDays(ends, days)))
+        cut = until - dt.timedelta(days=undelivered.amount)
+        started = Coalesce(F("order__ordered_at"), F("order__created_at"))
+        rows = Party.objects.annotate(started=started).filter(
+            order__shipment__delivered_at__isnull=True,
+            order__shipment__purchase_confirmed_at__isnull=True,
+            order__created_at__lte=cut,
+            started__lte=cut,
+        )
+        querysets.append(_due_rows(rows, PlusDays(started, undelivered.amount)))
+        return [(qs, Stage.DESTROY) for qs in querysets]
+
     def move(self, subjects: Sequence[str]) -> None:
         raise NotImplementedError("shipping data is destroyed, never kept in separation")
 
     def destroy(self, subjects: Sequence[str]) -> None:
         # The sweep shreds before it destroys, and shredding already forgets the subjects'
         # index entries: only the rows are left.
-        Party.objects.filter(subject__in=subjects).delete()
+        _delete_parties(subjects)
 
 
 class ContractEndSource:
@@ -136,13 +224,29 @@ class ContractEndSource:
             ):
                 yield Due(self.name, subject, Stage.DESTROY, self.rule_id, tenant_id, due_at)
 
+    def due_querysets(self, until: dt.datetime) -> list[tuple[QuerySet[Any], str]]:
+        """`due` as queries, one per ended contract whose notice period is over."""
+        from jikim.accounts.models import Tenant
+
+        rule = rules.rule(self.rule_id)
+        querysets: list[tuple[QuerySet[Any], str]] = []
+        for tenant_id, ended in Tenant.objects.filter(contract_ended_at__isnull=False).values_list(
+            "pk", "contract_ended_at"
+        ):
+            assert ended is not None
+            due_at = rule.due(ended)
+            if due_at <= until:
+                rows = Party.objects.filter(tenant_id=tenant_id)
+                querysets.append((_due_rows(rows, Value(due_at, DateTimeField())), Stage.DESTROY))
+        return querysets
+
     def move(self, subjects: Sequence[str]) -> None:
         raise NotImplementedError
 
     def destroy(self, subjects: Sequence[str]) -> None:
         # The sweep shreds before it destroys, and shredding already forgets the subjects'
         # index entries: only the rows are left.
-        Party.objects.filter(subject__in=subjects).delete()
+        _delete_parties(subjects)
 
 
 class StagedUploadSource:

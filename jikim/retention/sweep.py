@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min
 
 from jikim import clock
 from jikim.retention import rules
 from jikim.retention.holds import held
 from jikim.retention.models import DestructionItem, ItemStatus, LedgerEntry, Stage, Sweep
+from jikim.retention.planning import insert_items, plan
 from jikim.retention.separated import sweeping
-from jikim.retention.sources import BY_NAME, SOURCES, Due, Source
-from jikim.vault import access, keyring, orphans
+from jikim.retention.sources import BY_NAME, Due, Source
+from jikim.vault import access, keyring, orphans, sqllist
 
 
 @dataclass
@@ -36,62 +40,15 @@ class Report:
     orphan_keys: int = 0  # data keys no row held (vault.orphans), destroyed
 
 
-def _insert_items(sweep: Sweep, due: list[Due], status: str) -> None:
-    """A plain INSERT that skips subjects already planned for the stage: a sweep may plan
-    hundreds of thousands of items, and the ORM's per-object cost would dominate it."""
-    table = connection.ops.quote_name(DestructionItem._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (subject, stage, source, rule, tenant_id, due_at, status, sweep_id, "  # noqa: S608
-        "planned_at, approved_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '') "
-        "ON CONFLICT (subject, stage) DO NOTHING"
-    )
-    adapt = connection.ops.adapt_datetimefield_value
-    now = adapt(clock.now())
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(due), 5000):
-            cursor.executemany(
-                sql,
-                [
-                    (
-                        d.subject,
-                        d.stage,
-                        d.source,
-                        d.rule,
-                        d.tenant_id,
-                        adapt(d.due_at),
-                        status,
-                        sweep.pk,
-                        now,
-                    )
-                    for d in due[start : start + 5000]
-                ],
-            )
-
-
-def plan(sweep: Sweep, now: dt.datetime) -> tuple[int, int]:
-    """Record every due, unheld, not yet handled subject as an item of this sweep."""
-    status = (
-        ItemStatus.AWAITING_APPROVAL if settings.RETENTION_REQUIRE_APPROVAL else ItemStatus.PLANNED
-    )
-    planned = held_count = 0
-    for source in SOURCES:
-        due = list(source.due(now))
-        if not due:
-            continue
-        held_subjects, held_tenants = held([d.subject for d in due], [d.tenant_id for d in due])
-        fresh: list[Due] = []
-        for item in due:
-            if item.subject in held_subjects or item.tenant_id in held_tenants:
-                held_count += 1
-            else:
-                fresh.append(item)
-        _insert_items(sweep, fresh, status)
-        planned += len(fresh)
-    return planned, held_count
+class _Item(NamedTuple):
+    pk: int
+    subject: str
+    tenant_id: int | None
+    rule: str
 
 
 def _execute(
-    sweep: Sweep, stage: str, source_name: str, items: list[DestructionItem], report: Report
+    sweep: Sweep, stage: str, source_name: str, items: list[_Item], report: Report
 ) -> None:
     source = BY_NAME[source_name]
     # Holds placed since planning win: those items go back to the schedule — unless an
@@ -103,72 +60,124 @@ def _execute(
         blocked = [i for i in blocked if gone.get(i.subject) is not None]
     if blocked:
         DestructionItem.objects.filter(pk__in=[i.pk for i in blocked]).delete()
-    skip = {i.pk for i in blocked}
-    go = [i for i in items if i.pk not in skip]
-    if not go:
+        skip = {i.pk for i in blocked}
+        items = [i for i in items if i.pk not in skip]
+    if not items:
         return
-    subjects = [i.subject for i in go]
+    subjects = [i.subject for i in items]
     if stage == Stage.DESTROY:
         # The key ring commits on its own: after this line the data is gone in every copy.
-        access.shred(subjects, actor=access.SYSTEM, reason=f"retention:{go[0].rule}", compact=False)
+        rule_ids = ",".join(sorted({i.rule for i in items}))
+        access.shred(subjects, actor=access.SYSTEM, reason=f"retention:{rule_ids}", compact=False)
     with transaction.atomic():
         if stage == Stage.MOVE:
             source.move(subjects)
         else:
             source.destroy(subjects)
         now = clock.now()
-        DestructionItem.objects.filter(pk__in=[i.pk for i in go]).update(
-            status=ItemStatus.DONE, done_at=now, done_sweep=sweep
+        _mark_done(sweep, [i.pk for i in items], now)
+        done = (
+            DestructionItem.objects.filter(
+                done_sweep=sweep,
+                stage=stage,
+                source=source.name,
+                pk__gte=items[0].pk,
+                pk__lte=items[-1].pk,
+            )
+            .values("rule")
+            .annotate(
+                n=Count("pk"),
+                due_from=Min("due_at"),
+                due_to=Max("due_at"),
+                approver=Max("approved_by"),
+            )
+            .order_by("rule")
         )
-        by_rule: dict[str, list[DestructionItem]] = defaultdict(list)
-        for item in go:
-            by_rule[item.rule].append(item)
-        for rule_id, group in by_rule.items():
-            _ledger(sweep, stage, source, rule_id, group, now)
-            report.by_rule[rule_id] = report.by_rule.get(rule_id, 0) + len(group)
+        for group in done:
+            _ledger(sweep, stage, source, group, now)
+            rule_id, count = group["rule"], group["n"]
+            report.by_rule[rule_id] = report.by_rule.get(rule_id, 0) + count
         if stage == Stage.MOVE:
-            report.moved += len(go)
+            report.moved += len(items)
         else:
-            report.destroyed += len(go)
+            report.destroyed += len(items)
+
+
+def _mark_done(sweep: Sweep, pks: list[int], now: dt.datetime) -> None:
+    table = connection.ops.quote_name(DestructionItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, done_at = %s, done_sweep_id = %s "  # noqa: S608
+            f"WHERE {sqllist.member_of(connection, 'id')}",
+            [
+                ItemStatus.DONE,
+                connection.ops.adapt_datetimefield_value(now),
+                sweep.pk,
+                sqllist.param(connection, pks),
+            ],
+        )
 
 
 def _ledger(
-    sweep: Sweep,
-    stage: str,
-    source: Source,
-    rule_id: str,
-    items: list[DestructionItem],
-    now: dt.datetime,
+    sweep: Sweep, stage: str, source: Source, group: dict[str, Any], now: dt.datetime
 ) -> None:
-    rule = rules.rule(rule_id)
+    rule = rules.rule(group["rule"])
     method = getattr(source, "method_move" if stage == Stage.MOVE else "method")
     entry = (
         LedgerEntry.objects.select_for_update()
-        .filter(sweep=sweep, stage=stage, source=source.name, rule=rule_id)
+        .filter(sweep=sweep, stage=stage, source=source.name, rule=rule.id)
         .first()
     )
-    dues = [i.due_at for i in items]
-    approver = next((i.approved_by for i in items if i.approved_by), "")
     if entry is None:
         LedgerEntry.objects.create(
             sweep=sweep,
             stage=stage,
             source=source.name,
-            rule=rule_id,
+            rule=rule.id,
             rule_label=rule.label,
             legal_basis=rule.basis,
-            count=len(items),
-            due_from=min(dues),
-            due_to=max(dues),
+            count=group["n"],
+            due_from=group["due_from"],
+            due_to=group["due_to"],
             done_at=now,
             method=method,
-            approver=approver,
+            approver=group["approver"] or "",
         )
     else:
-        entry.count += len(items)
-        entry.due_from, entry.due_to = min(entry.due_from, *dues), max(entry.due_to, *dues)
+        entry.count += group["n"]
+        entry.due_from = min(entry.due_from, group["due_from"])
+        entry.due_to = max(entry.due_to, group["due_to"])
         entry.done_at = now
         entry.save()
+
+
+def _batches(stage: str, subjects: list[str] | None = None) -> Iterator[list[tuple[str, _Item]]]:
+    """The planned items of a stage in id order, one batch at a time. Walking by id keeps
+    each query a range scan; asking for "the first N still planned" sorted them all anew
+    every batch."""
+    after = 0
+    while batch := _next_batch(stage, after, subjects):
+        yield batch
+        after = batch[-1][1].pk
+
+
+def _next_batch(stage: str, after: int, subjects: list[str] | None) -> list[tuple[str, _Item]]:
+    planned = DestructionItem.objects.filter(stage=stage, status=ItemStatus.PLANNED, pk__gt=after)
+    if subjects is not None:
+        planned = planned.filter(subject__in=subjects)
+    rows = planned.order_by("pk").values_list("pk", "subject", "tenant_id", "rule", "source")
+    return [
+        (source, _Item(pk, subject, tenant_id, rule))
+        for pk, subject, tenant_id, rule, source in rows[: settings.RETENTION_SWEEP_BATCH]
+    ]
+
+
+def _run_batch(sweep: Sweep, stage: str, batch: list[tuple[str, _Item]], report: Report) -> None:
+    by_source: dict[str, list[_Item]] = defaultdict(list)
+    for source_name, item in batch:
+        by_source[source_name].append(item)
+    for source_name, group in by_source.items():
+        _execute(sweep, stage, source_name, group, report)
 
 
 def run(now: dt.datetime | None = None, *, trigger: str = "schedule") -> Report:
@@ -180,19 +189,8 @@ def run(now: dt.datetime | None = None, *, trigger: str = "schedule") -> Report:
 
         # Moves before destruction, so a subject due for both in one sweep is moved first.
         for stage in (Stage.MOVE, Stage.DESTROY):
-            while True:
-                items = list(
-                    DestructionItem.objects.filter(stage=stage, status=ItemStatus.PLANNED).order_by(
-                        "pk"
-                    )[: settings.RETENTION_SWEEP_BATCH]
-                )
-                if not items:
-                    break
-                by_source: dict[str, list[DestructionItem]] = defaultdict(list)
-                for item in items:
-                    by_source[item.source].append(item)
-                for source_name, group in by_source.items():
-                    _execute(sweep, stage, source_name, group, report)
+            for batch in _batches(stage):
+                _run_batch(sweep, stage, batch, report)
         # The real clock, not `now`: the grace period protects writes running at this moment.
         report.orphan_keys = orphans.clean(compact=False)
         if report.destroyed or report.orphan_keys:
@@ -213,19 +211,14 @@ def destroy_on_request(
     now = clock.now()
     with sweeping():
         sweep = Sweep.objects.create(as_of=now, trigger="request")
-        _insert_items(
+        insert_items(
             sweep,
             [Due(source_name, s, Stage.DESTROY, rule_id, None, now) for s in subjects],
             ItemStatus.PLANNED,
         )
-        items = list(
-            DestructionItem.objects.filter(
-                subject__in=subjects, stage=Stage.DESTROY, status=ItemStatus.PLANNED
-            )
-        )
         report = Report(sweep.pk)
-        if items:
-            _execute(sweep, Stage.DESTROY, source_name, items, report)
+        for batch in _batches(Stage.DESTROY, subjects):
+            _run_batch(sweep, Stage.DESTROY, batch, report)
         sweep.finished_at = clock.now()
         sweep.save(update_fields=["finished_at"])
     return report.destroyed

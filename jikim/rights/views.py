@@ -311,8 +311,10 @@ def tenant_detail(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
 
 
 def _operator(request: HttpRequest) -> Member:
+    # Requests show the requester's name, contact and documents: the privacy officer's and
+    # the CS staff's, who handle complaints (C9-06), not every operator's.
     user = request.user
-    if not operator_role_allows(getattr(user, "operator_role", ""), "console"):
+    if not operator_role_allows(getattr(user, "operator_role", ""), "handle_cases"):
         raise PermissionDenied
     assert isinstance(user, Member)
     return user

@@ -24,8 +24,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.db import connection
 
-from jikim.vault import keyring
+from jikim.vault import keyring, sqllist
 from jikim.vault.models import BlindIndexEntry
 
 _NOT_DIGIT = re.compile(r"\D")
@@ -170,12 +171,16 @@ def subjects_matching(category: str, kind: str, tenant_id: int | None, value: st
 
 
 def forget(subjects: Iterable[str]) -> int:
-    wanted = list(set(subjects))
+    wanted = sorted(set(subjects))
+    table = connection.ops.quote_name(BlindIndexEntry._meta.db_table)
     removed = 0
-    for start in range(0, len(wanted), 500):
-        removed += BlindIndexEntry.objects.filter(subject__in=wanted[start : start + 500]).delete()[
-            0
-        ]
+    with connection.cursor() as cursor:
+        for chunk in sqllist.chunks(wanted):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {sqllist.member_of(connection, 'subject')}",  # noqa: S608
+                [sqllist.param(connection, chunk)],
+            )
+            removed += cursor.rowcount
     return removed
 
 

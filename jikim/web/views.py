@@ -6,15 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jikim.accounts.models import Member, Tenant
+from jikim.accounts.roles import operator_role_allows
 from jikim.audit.models import AccessRecord
 
 
 def console(request: HttpRequest) -> HttpResponse:
     # OperatorMfaMiddleware has already admitted only operators with TOTP.
+    # Who read whose data is the privacy officer's to review (C9-06): other operators see
+    # the counts only, as the audit pages answer them 404.
+    may_review = operator_role_allows(getattr(request.user, "operator_role", ""), "review_access")
     context = {
         "tenant_count": Tenant.objects.count(),
         "member_count": Member.objects.filter(withdrawn_at__isnull=True).count(),
-        "recent_records": AccessRecord.objects.order_by("-seq")[:20],
+        "recent_records": AccessRecord.objects.order_by("-seq")[:20] if may_review else None,
     }
     return render(request, "web/console.html", context)
 

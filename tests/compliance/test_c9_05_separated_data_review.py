@@ -1,4 +1,5 @@
-"""The monthly review flags a person's access to data already moved to separated storage."""
+"""C9-05: the monthly review of the access records flags a person's access to data already
+moved to separated storage (a withdrawn member's data kept only for a legal period)."""
 
 import datetime as dt
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 KST = dt.timezone(dt.timedelta(hours=9))
 
 
-def test_reading_separated_data_is_flagged_in_the_monthly_review(alice, bob) -> None:
+def test_c9_05_reading_separated_data_is_flagged_in_the_monthly_review(alice, bob) -> None:
     moved_at = dt.datetime(2026, 5, 3, tzinfo=KST)
     sweep = Sweep.objects.create(as_of=moved_at)
     DestructionItem.objects.create(
