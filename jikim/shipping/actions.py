@@ -4,6 +4,7 @@ the act in the same transaction. The commit is all-or-nothing."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from jikim.audit.records import record
 from jikim.shipping import importers
 from jikim.shipping.importers import FileRefused, ParsedFile
 from jikim.shipping.importers.reading import _decrypt_ooxml
-from jikim.shipping.models import BatchStatus, ColumnMapping, ImportBatch, Order
+from jikim.shipping.models import BatchStatus, ColumnMapping, ImportBatch
 from jikim.shipping.normalising import CleanRow, Problem, normalise
-from jikim.shipping.storing import content_hash, store
+from jikim.shipping.storing import content_hash, existing_lines, store
 from jikim.vault import access, keyring
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -105,8 +106,13 @@ def analyse_bytes(data: bytes, mapping: Mapping[str, str] | None) -> Analysis:
     clean: list[CleanRow] = []
     identifiers = 0
     headers = parsed.headers
-    for row in parsed.rows:
-        outcome = normalise(row, headers)
+    # Each raw row is let go once normalised: the raw and the clean form of a large file
+    # are never all in memory together, and the analysis does not keep the raw rows.
+    raw_rows = parsed.rows
+    parsed = dataclasses.replace(parsed, rows=[])
+    raw_rows.reverse()
+    while raw_rows:
+        outcome = normalise(raw_rows.pop(), headers)
         problems.extend(outcome.problems)
         identifiers += outcome.identifiers
         if outcome.row is not None:
@@ -173,8 +179,10 @@ def _refuse(batch: ImportBatch, exc: FileRefused) -> None:
     access.shred([batch.subject], actor=access.SYSTEM, reason="import refused")
 
 
-def analyse(batch_id: int) -> Analysis | None:
-    """Parse, normalise and classify every row; nothing is stored but the report."""
+def analyse(batch_id: int, *, compare: bool = True) -> Analysis | None:
+    """Parse, normalise and classify every row; nothing is stored but the report.
+    `compare=False` skips counting new, changed and unchanged lines for the preview, for a
+    caller that commits right away (the commit counts them as it stores)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status != BatchStatus.RECEIVED:
         return None
@@ -193,13 +201,13 @@ def analyse(batch_id: int) -> Analysis | None:
             batch.save(update_fields=["status"])
             return None
     existing = (
-        dict(
-            Order.objects.filter(
-                tenant_id=batch.tenant_id,
-                product_order_no__in=[r.product_order_no for r in result.clean],
-            ).values_list("product_order_no", "content_hash")
-        )
-        if len(result.clean) <= 20_000
+        {
+            number: known
+            for _, _, number, known in existing_lines(
+                batch.tenant_id, [(r.marketplace, r.product_order_no) for r in result.clean]
+            )
+        }
+        if compare and len(result.clean) <= 20_000
         else None
     )
     new = updated = unchanged = 0
@@ -354,7 +362,7 @@ def do_import_file(
     batch = do_receive_upload(
         actor, tenant, data=data, filename=filename, password=password, mapping=mapping, queue=False
     )
-    analysis = analyse(batch.pk)
+    analysis = analyse(batch.pk, compare=False)
     batch.refresh_from_db()
     if batch.status == BatchStatus.PREVIEWED:
         with transaction.atomic():

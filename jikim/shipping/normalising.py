@@ -5,6 +5,7 @@ value and a Korean reason — never the value itself."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,7 +15,9 @@ from jikim.shipping.importers import OrderRow
 from jikim.shipping.normalizers.identifiers import (
     column_suggests_identifier,
     find_customs_code,
+    find_identifiers,
     mask_identifiers,
+    may_hold_identifier,
 )
 from jikim.shipping.normalizers.phone import PhoneError, normalise_phone
 from jikim.shipping.normalizers.postcode import PostcodeError, normalise_postcode
@@ -132,8 +135,12 @@ _DATE_FORMATS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_datetime(raw: str) -> dt.datetime | None:
-    """Korean marketplace date strings, read as Korea time. Raises ValueError if unreadable."""
+    """Korean marketplace date strings, read as Korea time. Raises ValueError if unreadable.
+
+    Memoised: the rows of one file share few distinct timestamps (a marketplace stamps a
+    batch of orders alike), and strptime is the dearest step of a row."""
     text = raw.strip()
     if not text:
         return None
@@ -179,6 +186,8 @@ def normalise(row: OrderRow, headers: Mapping[str, str] | None = None) -> Outcom
 
     values = {name: clean_text(getattr(row, name)) for name in SCANNED}
     for name in SCANNED:
+        if not may_hold_identifier(values[name]):
+            continue  # the common case: too few digits for any identifier
         masked, findings = mask_identifiers(values[name])
         for finding in findings:
             identifiers += 1
@@ -192,8 +201,11 @@ def normalise(row: OrderRow, headers: Mapping[str, str] | None = None) -> Outcom
             )
         values[name] = masked
     for header, cell in row.extra.items():
-        findings = mask_identifiers(cell)[1]
-        if findings or (column_suggests_identifier(header) and cell.strip()):
+        flagged = column_suggests_identifier(header) and bool(cell.strip())
+        if not flagged and not may_hold_identifier(cell):
+            continue
+        findings = find_identifiers(cell)
+        if findings or flagged:
             identifiers += max(len(findings), 1)
             problems.append(
                 Problem(
@@ -300,7 +312,7 @@ def normalise(row: OrderRow, headers: Mapping[str, str] | None = None) -> Outcom
         amount = None
         report("amount", "amount", "금액을 읽을 수 없어 비워 둡니다.", row.amount[:15], "warning")
 
-    if any(p.severity == "error" for p in problems):
+    if problems and any(p.severity == "error" for p in problems):
         return Outcome(None, problems, identifiers)
     clean = CleanRow(
         source_row=row.source_row,

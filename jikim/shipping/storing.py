@@ -7,9 +7,11 @@ twice writes nothing the second time. Callers hold the transaction.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +50,31 @@ ORDER_FIELDS = [
     "batch",
 ]
 SHIPMENT_FIELDS = ["courier", "tracking_no", "shipped_at", "delivered_at", "purchase_confirmed_at"]
-CHUNK = 500
+# Columns of the raw inserts of new lines (the bulk import's hot path).
+ORDER_COLUMNS = [
+    "tenant_id",
+    "marketplace",
+    "product_order_no",
+    "order_no",
+    "product_name",
+    "option",
+    "quantity",
+    "amount",
+    "ordered_at",
+    "paid_at",
+    "status",
+    "content_hash",
+    "created_at",
+    "updated_at",
+    "batch_id",
+]
+PARTY_COLUMNS = ["tenant_id", "order_id", "role", "subject", *PARTY_FIELDS, "legacy_postcode"]
+INDEX_COLUMNS = ["tenant_id", "name", "digest", "subject", "source"]
+SHIPMENT_COLUMNS = ["tenant_id", "order_id", *SHIPMENT_FIELDS]
+# Rows per store step, and parameters per IN list (under SQLite's conservative limit of 999).
+CHUNK = 900
+LOOKUP_CHUNK = 900  # +2 for tenant and marketplace
+BIG_PAGE_CACHE_KIB = 64 * 1024
 
 
 @dataclass
@@ -59,8 +85,12 @@ class StoreResult:
     subjects: list[str] = field(default_factory=list)
 
 
+# json.dumps with any option builds a new encoder per call; one encoder, the same bytes.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def content_hash(tenant_id: int, row: CleanRow) -> str:
-    payload = json.dumps(
+    payload = _JSON.encode(
         [
             row.marketplace,
             row.order_no,
@@ -79,7 +109,6 @@ def content_hash(tenant_id: int, row: CleanRow) -> str:
             str(row.delivered_at),
             str(row.purchase_confirmed_at),
         ],
-        ensure_ascii=False,
     ).encode()
     return hashlib.sha256(blind.keyed_mac("order/content", tenant_id)(payload)).hexdigest()
 
@@ -100,26 +129,31 @@ def _order_values(row: CleanRow, digest: str, batch: ImportBatch | None) -> dict
     }
 
 
-def _seal_parties(
-    parties: Sequence[Party], rows: Sequence[CleanRow], keys: dict[str, keyring.Material]
-) -> None:
+def _sealed_columns(
+    rows: Sequence[CleanRow], subjects: Sequence[str], keys: dict[str, keyring.Material]
+) -> list[list[str | None]]:
+    """Each party field's tokens (None where empty), one column per field of PARTY_FIELDS."""
+    columns: list[list[str | None]] = []
     for attname, category in PARTY_FIELDS.items():
         plaintexts = [r.party[attname] for r in rows]
         present = [i for i, text in enumerate(plaintexts) if text]
-        subjects = [parties[i].subject for i in present]
         tokens = sealing.seal_many(
-            category, [keys[s] for s in subjects], subjects, [plaintexts[i] for i in present]
+            category,
+            [keys[subjects[i]] for i in present],
+            [subjects[i] for i in present],
+            [plaintexts[i] for i in present],
         )
-        values: list[Sealed | None] = [None] * len(plaintexts)
+        column: list[str | None] = [None] * len(plaintexts)
         for i, token in zip(present, tokens, strict=True):
-            values[i] = Sealed(token)
-        for party, value in zip(parties, values, strict=True):
-            setattr(party, attname, value)
+            column[i] = token
+        columns.append(column)
+    return columns
 
 
 def _raw_insert(model: type[Any], columns: list[str], values: list[tuple[Any, ...]]) -> None:
-    """A plain multi-row INSERT: for the two hot tables of a bulk import, the ORM's per-value
-    preparation costs more than sealing the values does."""
+    """A plain multi-row INSERT: for the hot tables of a bulk import, the ORM's per-value
+    preparation costs more than sealing the values does. Callers pass database-ready
+    values (datetimes through `_db_datetime`)."""
     if not values:
         return
     table = connection.ops.quote_name(model._meta.db_table)
@@ -133,10 +167,56 @@ def _raw_insert(model: type[Any], columns: list[str], values: list[tuple[Any, ..
             )
 
 
-def _index_entries(
-    tenant_id: int, parties: Sequence[Party], rows: Sequence[CleanRow]
-) -> list[BlindIndexEntry]:
-    entries: list[BlindIndexEntry] = []
+def existing_lines(
+    tenant_id: int, keys: Iterable[tuple[str, str]]
+) -> list[tuple[int, str, str, str]]:
+    """(pk, marketplace, product-order number, content hash) of the tenant's lines with these
+    (marketplace, number) keys. Raw SQL: the ORM's per-parameter preparation of long IN
+    lists costs more than the query itself. The marketplace is always given, so that the
+    unique index (tenant, marketplace, number) answers: without it, a look-up walks every
+    line of the tenant, and an import of N lines would take N**2 steps."""
+    by_marketplace: dict[str, list[str]] = {}
+    for marketplace, number in keys:
+        by_marketplace.setdefault(marketplace, []).append(number)
+    table = connection.ops.quote_name(Order._meta.db_table)
+    out: list[tuple[int, str, str, str]] = []
+    with connection.cursor() as cursor:
+        for marketplace, numbers in by_marketplace.items():
+            for start in range(0, len(numbers), LOOKUP_CHUNK):
+                part = numbers[start : start + LOOKUP_CHUNK]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    "SELECT id, marketplace, product_order_no, content_hash "  # noqa: S608
+                    f"FROM {table} WHERE tenant_id = %s AND marketplace = %s "
+                    f"AND product_order_no IN ({marks})",
+                    [tenant_id, marketplace, *part],
+                )
+                out.extend(cursor.fetchall())
+    return out
+
+
+def _db_datetime() -> Callable[[dt.datetime | None], Any]:
+    """The database form of a datetime, as the ORM would write it; memoised, because the
+    dates of one file repeat (a marketplace stamps a whole batch of orders alike)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    seen: dict[dt.datetime, Any] = {}
+
+    def convert(value: dt.datetime | None) -> Any:
+        if value is None:
+            return None
+        out = seen.get(value)
+        if out is None:
+            out = seen[value] = adapt(value)
+        return out
+
+    return convert
+
+
+def _index_rows(
+    tenant_id: int, subjects: Sequence[str], rows: Sequence[CleanRow]
+) -> list[tuple[int, str, int, str, str]]:
+    """Blind-index entries as INDEX_COLUMNS tuples."""
+    entries: list[tuple[int, str, int, str, str]] = []
     for attname, kinds in INDEXED.items():
         category = PARTY_FIELDS[attname]
         source = f"shipping.Party.{attname}"
@@ -145,10 +225,8 @@ def _index_entries(
             digests = blind.digest_many(category, kind, tenant_id, values)
             name = blind.index_name(category, kind)
             entries.extend(
-                BlindIndexEntry(
-                    tenant_id=tenant_id, name=name, digest=d, subject=p.subject, source=source
-                )
-                for p, d in zip(parties, digests, strict=True)
+                (tenant_id, name, d, s, source)
+                for s, d in zip(subjects, digests, strict=True)
                 if d is not None
             )
     return entries
@@ -159,7 +237,13 @@ def _shipment_values(row: CleanRow) -> dict[str, object]:
 
 
 def _has_shipment(row: CleanRow) -> bool:
-    return any(getattr(row, f) for f in SHIPMENT_FIELDS)
+    return bool(
+        row.courier
+        or row.tracking_no
+        or row.shipped_at
+        or row.delivered_at
+        or row.purchase_confirmed_at
+    )
 
 
 def store(
@@ -169,29 +253,51 @@ def store(
     for row in rows:  # a line repeated in one file: the last one wins
         latest[(row.marketplace, row.product_order_no)] = row
     unique = list(latest.values())
+    del latest
     result = StoreResult()
-    for start in range(0, len(unique), CHUNK):
-        _store_chunk(tenant, unique[start : start + CHUNK], batch, result)
+    with _page_cache(len(unique)):
+        for start in range(0, len(unique), CHUNK):
+            _store_chunk(tenant, unique[start : start + CHUNK], batch, result)
     return result
+
+
+@contextlib.contextmanager
+def _page_cache(rows: int) -> Iterator[None]:
+    """On SQLite, a larger page cache while many lines go in: the blind-index and subject
+    indexes take values in random order, and with the default 2 MiB cache most inserts
+    wait for a page to be read back. Restored afterwards, so the memory is lent, not kept."""
+    if connection.vendor != "sqlite" or rows < 5 * CHUNK:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-BIG_PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 def _store_chunk(
     tenant: Tenant, rows: list[CleanRow], batch: ImportBatch | None, result: StoreResult
 ) -> None:
     existing = {
-        (o.marketplace, o.product_order_no): o
-        for o in Order.objects.filter(
-            tenant=tenant, product_order_no__in=[r.product_order_no for r in rows]
-        ).only("pk", "marketplace", "product_order_no", "content_hash")
+        (marketplace, number): (pk, known)
+        for pk, marketplace, number, known in existing_lines(
+            tenant.pk, [(r.marketplace, r.product_order_no) for r in rows]
+        )
     }
-    new_rows, changed = [], []
+    new_rows: list[tuple[CleanRow, str]] = []
+    changed: list[tuple[int, CleanRow, str]] = []
     for row in rows:
         digest = content_hash(tenant.pk, row)
-        order = existing.get((row.marketplace, row.product_order_no))
-        if order is None:
+        found = existing.get((row.marketplace, row.product_order_no))
+        if found is None:
             new_rows.append((row, digest))
-        elif order.content_hash != digest:
-            changed.append((order, row, digest))
+        elif found[1] != digest:
+            changed.append((found[0], row, digest))
         else:
             result.unchanged += 1
     if new_rows:
@@ -206,76 +312,92 @@ def _insert(
     batch: ImportBatch | None,
     result: StoreResult,
 ) -> None:
-    orders = Order.objects.bulk_create(
-        [
-            Order(
-                tenant=tenant,
-                marketplace=row.marketplace,
-                product_order_no=row.product_order_no,
-                **_order_values(row, digest, batch),
-            )
-            for row, digest in new_rows
-        ]
-    )
-    rows = [row for row, _ in new_rows]
-    parties = [
-        Party(
-            tenant=tenant,
-            order=order,
-            role=PartyRole.RECIPIENT,
-            subject=new_subject("r"),
-            legacy_postcode=row.legacy_postcode,
-        )
-        for order, row in zip(orders, rows, strict=True)
-    ]
-    keys = keyring.create([p.subject for p in parties])
-    _seal_parties(parties, rows, keys)
-    party_columns = ["tenant_id", "order_id", "role", "subject", *PARTY_FIELDS, "legacy_postcode"]
+    """New lines with raw inserts: orders, then (once their ids are known) recipients,
+    index entries and shipments. The recipients' keys commit on their own before the
+    recipients exist: a kill in between leaves keys without recipients, which the
+    orphan-key clean-up removes, never sealed data without a key."""
+    tenant_id = tenant.pk
+    batch_id = None if batch is None else batch.pk
+    when = _db_datetime()
+    now = when(clock.now())
     _raw_insert(
-        Party,
-        party_columns,
+        Order,
+        ORDER_COLUMNS,
         [
             (
-                tenant.pk,
-                p.order_id,
-                p.role,
-                p.subject,
-                *[
-                    (getattr(p, f).token if getattr(p, f) is not None else None)
-                    for f in PARTY_FIELDS
-                ],
-                p.legacy_postcode,
+                tenant_id,
+                row.marketplace,
+                row.product_order_no,
+                row.order_no[:60],
+                row.product_name,
+                row.option,
+                row.quantity,
+                row.amount,
+                when(row.ordered_at),
+                when(row.paid_at),
+                row.status,
+                digest,
+                now,
+                now,
+                batch_id,
             )
-            for p in parties
+            for row, digest in new_rows
         ],
     )
+    rows = [row for row, _ in new_rows]
+    ids = {
+        (marketplace, number): pk
+        for pk, marketplace, number, _ in existing_lines(
+            tenant_id, [(r.marketplace, r.product_order_no) for r in rows]
+        )
+    }
+    order_ids = [ids[(r.marketplace, r.product_order_no)] for r in rows]
+    subjects = [new_subject("r") for _ in rows]
+    keys = keyring.create(subjects)
+    sealed = _sealed_columns(rows, subjects, keys)
+    role = PartyRole.RECIPIENT.value
     _raw_insert(
-        BlindIndexEntry,
-        ["tenant_id", "name", "digest", "subject", "source"],
+        Party,
+        PARTY_COLUMNS,
         [
-            (e.tenant_id, e.name, e.digest, e.subject, e.source)
-            for e in _index_entries(tenant.pk, parties, rows)
+            (tenant_id, order_id, role, subject, *fields, row.legacy_postcode)
+            for order_id, subject, row, *fields in zip(
+                order_ids, subjects, rows, *sealed, strict=True
+            )
         ],
     )
-    Shipment.objects.bulk_create(
+    _raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows))
+    _raw_insert(
+        Shipment,
+        SHIPMENT_COLUMNS,
         [
-            Shipment(tenant=tenant, order=order, **_shipment_values(row))
-            for order, row in zip(orders, rows, strict=True)
+            (
+                tenant_id,
+                order_id,
+                row.courier,
+                row.tracking_no,
+                when(row.shipped_at),
+                when(row.delivered_at),
+                when(row.purchase_confirmed_at),
+            )
+            for order_id, row in zip(order_ids, rows, strict=True)
             if _has_shipment(row)
-        ]
+        ],
     )
-    result.new += len(orders)
-    result.subjects.extend(p.subject for p in parties)
+    result.new += len(rows)
+    result.subjects.extend(subjects)
 
 
 def _update(
     tenant: Tenant,
-    changed: list[tuple[Order, CleanRow, str]],
+    changed: list[tuple[int, CleanRow, str]],
     batch: ImportBatch | None,
     result: StoreResult,
 ) -> None:
+    found = Order.objects.in_bulk([pk for pk, _, _ in changed])
     orders = []
-    for order, row, digest in changed:
+    for pk, row, digest in changed:
+        order = found[pk]
         for name, value in _order_values(row, digest, batch).items():
             setattr(order, name, value)
         orders.append(order)
@@ -284,7 +406,7 @@ def _update(
         p.order_id: p for p in Party.objects.filter(order__in=orders, role=PartyRole.RECIPIENT)
     }
     parties, rows = [], []
-    for order, row, _ in changed:
+    for order, (_, row, _) in zip(orders, changed, strict=True):
         party = by_order.get(order.pk)
         if party is None:
             party = Party.objects.create(
@@ -293,15 +415,17 @@ def _update(
         party.legacy_postcode = row.legacy_postcode
         parties.append(party)
         rows.append(row)
-    keys = keyring.ensure([p.subject for p in parties])
-    _seal_parties(parties, rows, keys)
-    Party.objects.bulk_update(parties, [*PARTY_FIELDS, "legacy_postcode"])
     subjects = [p.subject for p in parties]
+    keys = keyring.ensure(subjects)
+    for attname, column in zip(PARTY_FIELDS, _sealed_columns(rows, subjects, keys), strict=True):
+        for party, token in zip(parties, column, strict=True):
+            setattr(party, attname, None if token is None else Sealed(token))
+    Party.objects.bulk_update(parties, [*PARTY_FIELDS, "legacy_postcode"])
     BlindIndexEntry.objects.filter(
         subject__in=subjects, source__startswith="shipping.Party."
     ).delete()
-    BlindIndexEntry.objects.bulk_create(_index_entries(tenant.pk, parties, rows), batch_size=2000)
-    for order, row, _ in changed:
+    _raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant.pk, subjects, rows))
+    for order, (_, row, _) in zip(orders, changed, strict=True):
         if _has_shipment(row):
             Shipment.objects.update_or_create(
                 order=order, defaults={"tenant": tenant, **_shipment_values(row)}

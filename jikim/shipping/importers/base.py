@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 from .rows import FIELDS, OrderRow, RowProblem, problem
 
@@ -135,7 +136,7 @@ class BoundLayout:
 
     def parse_row(self, row: Sequence[str], source_row: int) -> OrderRow | RowProblem:
         # Strip once and pad to the header's width: every lookup below is plain indexing.
-        cells = [cell.strip() for cell in row]
+        cells = list(map(str.strip, row))
         if len(cells) < self._width:
             cells.extend([""] * (self._width - len(cells)))
         used: set[int] = set()
@@ -170,10 +171,12 @@ class BoundLayout:
                     used.add(detail)
                 break
         names = self._extra_names
+        width = self._width
+        # compress() picks the filled cells at C speed: most of a wide export is empty.
         extra = {
-            names[index] if index < self._width else f"열 {column_letter(index)}": value
-            for index, value in enumerate(cells)
-            if value and index not in used
+            names[index] if index < width else f"열 {column_letter(index)}": cells[index]
+            for index in compress(range(len(cells)), cells)
+            if index not in used
         }
         return OrderRow(
             marketplace=self.layout.marketplace,
@@ -199,9 +202,9 @@ def parse_rows(
     problems: list[RowProblem] = []
     for index in range(header_row_index + 1, len(rows)):
         row = rows[index]
-        if not any(cell.strip() for cell in row):
+        if not any(map(str.strip, row)):
             continue
-        if list(row) == header:
+        if header and row[0] == header[0] and list(row) == header:
             continue  # two downloads pasted one under the other
         result = bound.parse_row(row, start_row + index)
         if isinstance(result, RowProblem):

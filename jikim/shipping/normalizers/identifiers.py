@@ -89,6 +89,17 @@ _CARD_LENGTHS = {
     "6": (16, 17, 18, 19),
     "9": (16,),
 }
+# A superset of every shape above (borders, region names and repeated separators left
+# out): one search that most texts fail, sparing them the scan shape by shape.
+_ANY_SHAPE = re.compile(
+    rf"[0-9]{{6}}(?:{_DASH}|[ ])?[1-8][0-9]{{6}}"
+    r"|[MSRODG](?:[0-9]{8}|[0-9]{3}[A-Z][0-9]{4})"
+    r"|[0-9]{2}[- ][0-9]{2}[- ][0-9]{6}[- ][0-9]{2}"
+    r"|[0-9]{2}-[0-9]{6}-[0-9]{2}"
+    r"|[0-9]{13}"
+    r"|[0-9]{4}[- ][0-9]{4}[- ][0-9]{4}[- ][0-9]"
+    r"|[0-9]{4}[- ][0-9]{6}[- ][0-9]{4}"
+)
 _CUSTOMS = re.compile(r"(?<![0-9A-Za-z])[Pp][0-9]{12}(?![0-9])")
 
 # When two findings overlap, the more specific shape wins.
@@ -101,21 +112,25 @@ _PRIORITY = {
 }
 
 
-_NOT_A_DIGIT = re.compile(r"\D")
+# Seven digits anywhere (any script's digits, as before folding); stops at the seventh.
+_SEVEN_DIGITS = re.compile(r"(?:\D*\d){7}")
 
 
-def _too_few_digits(text: str) -> bool:
+def may_hold_identifier(text: str) -> bool:
+    """False when `text` certainly holds no identifier: the cheap test callers scanning
+    many cells put first (find_identifiers makes it too)."""
     # Every identifier kind has at least 7 digits (the newer passport number: M123A4567);
-    # most cells (names, memos) have none,
-    # and this C-speed test spares them the per-character folding below.
-    return len(_NOT_A_DIGIT.sub("", text)) < 7
+    # most cells (names, memos) have none, and this C-speed test spares them the scan.
+    return len(text) >= 7 and _SEVEN_DIGITS.match(text) is not None
 
 
 def find_identifiers(text: str) -> list[Finding]:
     """Every needless identifier in `text`, in order of position; never raises."""
-    if _too_few_digits(text):
+    if not may_hold_identifier(text):
         return []
     folded = _fold(text)
+    if _ANY_SHAPE.search(folded) is None:
+        return []
     kept_spans = [m.span() for m in _CUSTOMS.finditer(folded)]
     candidates = [
         finding
@@ -184,6 +199,10 @@ def _fold(text: str) -> str:
     Characters whose compatibility form is longer (`㈜`) stay as they are, so offsets
     into the folded text are offsets into the original.
     """
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        # The common case, at C speed: text already in NFKC has no character that folds
+        # (each of its characters is its own NFKC form).
+        return text
     out = []
     for char in text:
         folded = unicodedata.normalize("NFKC", char)

@@ -74,7 +74,8 @@ _SHORT = ("too_short", "전화번호 뒤 4자리를 알 수 없습니다.")
 def normalise_phone(raw: str | int | float) -> Phone:
     """Parse one telephone number; raises `PhoneError` when it is not a Korean line."""
     text = _as_text(raw)
-    compact = _NOISE.sub("", unicodedata.normalize("NFKC", text))
+    # ASCII is its own NFKC form: the common case skips the normalisation.
+    compact = _NOISE.sub("", text if text.isascii() else unicodedata.normalize("NFKC", text))
     if not compact:
         raise PhoneError(*_EMPTY)
     plus = compact.startswith("+")

@@ -47,7 +47,10 @@ _RANGE = ("out_of_range", "존재하지 않는 우편번호 범위입니다.")
 
 def normalise_postcode(raw: str | int | float | None) -> Postcode:
     """Parse one postcode; raises `PostcodeError` for anything else."""
-    text = _as_text(raw)
+    if isinstance(raw, str) and len(raw) == 5 and raw.isascii() and raw.isdigit():
+        text = raw  # the common case, which _as_text would return unchanged
+    else:
+        text = _as_text(raw)
     if not text:
         raise PostcodeError(*_EMPTY)
     if _EXCEL_LOST_ZERO.match(text):

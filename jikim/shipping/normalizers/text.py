@@ -18,6 +18,8 @@ _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
 
 def clean_text(raw: str) -> str:
     """Invisible characters removed, NFC, whitespace runs collapsed to one space."""
+    if not raw:
+        return raw  # most optional cells are empty
     if raw.isprintable() and (raw.isascii() or unicodedata.is_normalized("NFC", raw)):
         # The common case: nothing invisible, already composed. (isprintable() is False
         # for every dropped category and for tabs and newlines.)
