@@ -17,6 +17,10 @@ from jikim import clock
 from jikim.accounts.roles import operator_role_allows
 
 LAST_SEEN_KEY = "jikim_last_seen"
+# The last request's time is stored at most this often: storing it on every request made
+# every page a session write (a database transaction). Erring on the strict side, a
+# session can end up to this much before IDLE_LOGOUT_SECONDS of real idleness, never after.
+LAST_SEEN_GRANULARITY = 60
 
 
 class IdleLogoutMiddleware:
@@ -38,7 +42,8 @@ class IdleLogoutMiddleware:
                     % {"minutes": minutes},
                 )
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            request.session[LAST_SEEN_KEY] = now
+            if last is None or now - float(last) >= LAST_SEEN_GRANULARITY:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

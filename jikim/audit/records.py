@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from jikim import clock
-from jikim.audit import canonical, chain, context
+from jikim.audit import canonical, chain, context, plainsql
 from jikim.audit.models import AccessRecord, ChainHead
 
 logger = logging.getLogger(__name__)
@@ -89,18 +92,65 @@ def record(
     # No savepoint of its own: if writing the record fails, the act it records must fail
     # with it (the caller's transaction is marked for rollback).
     with transaction.atomic(savepoint=False):
-        head = chain.lock_head()
+        head = _lock_head()
         # Read the clock under the lock so that time never runs backwards along the chain
         # (on one host): the prune relies on it to cut by age.
         values["seq"] = head.seq + 1
         values["at"] = clock.now()
         values["prev_hash"] = head.hash
         values["hash"] = canonical.chain_hash(head.hash, canonical.body(values))
-        entry = AccessRecord.objects.create(**values)
-        ChainHead.objects.filter(pk=head.pk).update(seq=entry.seq, hash=entry.hash)
+        entry = plainsql.loaded(AccessRecord, plainsql.insert(AccessRecord, values), values)
+        _move_head(values["seq"], values["hash"])
         if _checkpoint_due(entry.seq, head.checkpoint_seq, head.checkpoint_at, values["at"]):
             _schedule_checkpoint()
     return entry
+
+
+# Every read of personal data appends a record, so the head's lock and move are plain SQL
+# written once (see `plainsql` for why); `chain.lock_head` still makes the head row when
+# there is none yet.
+class _Head(NamedTuple):
+    seq: int
+    hash: str
+    checkpoint_seq: int
+    checkpoint_at: dt.datetime | None
+
+
+def _head_names(connection: BaseDatabaseWrapper) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(ChainHead._meta.db_table), quote(ChainHead._meta.pk.column)  # type: ignore[union-attr]
+
+
+def _lock_head() -> _Head:
+    connection = transaction.get_connection()
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table, pk = _head_names(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, hash, checkpoint_seq, checkpoint_at "  # noqa: S608 - no values
+            f"FROM {table} WHERE {pk} = %s{lock}",
+            [chain.HEAD_PK],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        made = chain.lock_head()
+        return _Head(made.seq, made.hash, made.checkpoint_seq, made.checkpoint_at)
+    at = row[3]
+    if isinstance(at, str):  # SQLite hands back text where no converter applies
+        at = parse_datetime(at)
+    if at is not None and timezone.is_naive(at):  # SQLite stores UTC without an offset
+        at = timezone.make_aware(at, dt.UTC)
+    return _Head(int(row[0]), str(row[1]), int(row[2]), at)
+
+
+def _move_head(seq: int, digest: str) -> None:
+    connection = transaction.get_connection()
+    table, pk = _head_names(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET seq = %s, hash = %s WHERE {pk} = %s",  # noqa: S608 - no values
+            [seq, digest, chain.HEAD_PK],
+        )
 
 
 def _schedule_checkpoint() -> None:

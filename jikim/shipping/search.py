@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -78,3 +79,14 @@ def orders_matching(tenant_id: int, query: Query) -> list[Order]:
         f"ORDER BY o.ordered_at DESC, o.id DESC LIMIT {MAX_RESULTS:d}"
     )
     return list(Order.objects.raw(sql, params))
+
+
+def recipients_of(order_ids: Sequence[int]) -> list[Party]:
+    """The recipient rows of these orders (at most one each), for the list, the search
+    results and the detail page. Written out for the same reason as `orders_matching`: the
+    ORM's building of this one-table query cost more than the database's answer."""
+    if not order_ids:
+        return []
+    marks = ", ".join(["%s"] * len(order_ids))
+    sql = f"SELECT * FROM {_table(Party)} WHERE role = %s AND order_id IN ({marks}) ORDER BY id"  # noqa: S608
+    return list(Party.objects.raw(sql, [PartyRole.RECIPIENT, *order_ids]))

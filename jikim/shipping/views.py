@@ -17,7 +17,7 @@ from jikim.accounts.tenancy import Scope, scope_for
 from jikim.policy import datamap
 from jikim.shipping import actions, search
 from jikim.shipping.importers import FileRefused
-from jikim.shipping.models import BatchStatus, ImportBatch, Order, Party, PartyRole
+from jikim.shipping.models import BatchStatus, ImportBatch, Order, Party
 from jikim.shipping.normalising import LABELS
 from jikim.vault import access
 from jikim.vault.fields import PersonalDataField
@@ -64,7 +64,7 @@ class UnmaskForm(forms.Form):
 
 def _recipients(scope: Scope, orders: list[Order], action: str) -> dict[int, dict[str, Any]]:
     """Masked recipient columns for a page of orders: one access record for the page."""
-    parties = list(Party.objects.filter(order__in=orders, role=PartyRole.RECIPIENT))
+    parties = search.recipients_of([o.pk for o in orders])
     if not parties:
         return {}
     values = access.reveal_rows(
@@ -111,8 +111,9 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def order_detail(request: HttpRequest, slug: str, order_id: int) -> HttpResponse:
     scope = scope_for(request, slug)
-    order = scope.get(Order.objects.all(), pk=order_id)
-    party = Party.objects.filter(order=order, role=PartyRole.RECIPIENT).first()
+    # The shipment comes with the order (one query, not two): the page shows it.
+    order = scope.get(Order.objects.select_related("shipment"), pk=order_id)
+    party = next(iter(search.recipients_of([order.pk])), None)
     unmasked = False
     form = UnmaskForm(request.POST or None)
     if request.method == "POST":
@@ -202,7 +203,8 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def import_batch(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
     scope = scope_for(request, slug, "import_orders")
-    batch = scope.get(ImportBatch.objects.all(), pk=batch_id)
+    # Not the staged file (the whole upload, sealed): the page shows only the analysis.
+    batch = scope.get(ImportBatch.objects.defer("staged"), pk=batch_id)
     busy = batch.status in (BatchStatus.RECEIVED, BatchStatus.COMMITTING)
     template = (
         "shipping/_batch_status.html"
