@@ -11,13 +11,13 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 
-from jikim import clock
+from jikim import clock, pagecache
 from jikim.accounts.models import Tenant
 from jikim.shipping.models import ImportBatch, Order, Party, PartyRole, Shipment
 from jikim.shipping.normalising import CleanRow
@@ -74,7 +74,6 @@ SHIPMENT_COLUMNS = ["tenant_id", "order_id", *SHIPMENT_FIELDS]
 # Rows per store step, and parameters per IN list (under SQLite's conservative limit of 999).
 CHUNK = 900
 LOOKUP_CHUNK = 900  # +2 for tenant and marketplace
-BIG_PAGE_CACHE_KIB = 64 * 1024
 
 
 @dataclass
@@ -255,29 +254,11 @@ def store(
     unique = list(latest.values())
     del latest
     result = StoreResult()
-    with _page_cache(len(unique)):
+    # A larger SQLite page cache only for imports big enough to need it.
+    with pagecache.larger("default") if len(unique) >= 5 * CHUNK else contextlib.nullcontext():
         for start in range(0, len(unique), CHUNK):
             _store_chunk(tenant, unique[start : start + CHUNK], batch, result)
     return result
-
-
-@contextlib.contextmanager
-def _page_cache(rows: int) -> Iterator[None]:
-    """On SQLite, a larger page cache while many lines go in: the blind-index and subject
-    indexes take values in random order, and with the default 2 MiB cache most inserts
-    wait for a page to be read back. Restored afterwards, so the memory is lent, not kept."""
-    if connection.vendor != "sqlite" or rows < 5 * CHUNK:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = {-BIG_PAGE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 def _store_chunk(
