@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
-from django.db import connection
-from django.db.models import DateTimeField, F, Func, Max, Q, QuerySet, Value
+from django.db.models import DateTimeField, F, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from jikim import clock
@@ -21,7 +20,7 @@ from jikim.accounts.models import Consent, Member
 from jikim.audit.models import ServiceLog
 from jikim.billing.retention_sources import ContractSource, PaymentBookSource
 from jikim.cases.retention_sources import CaseSource, RecordingSource
-from jikim.retention import rules
+from jikim.retention import duesql, rules
 from jikim.retention.models import (
     DestructionItem,
     ItemStatus,
@@ -30,7 +29,7 @@ from jikim.retention.models import (
     TenantRetention,
 )
 from jikim.shipping.models import BatchStatus, ImportBatch, Party
-from jikim.vault import keyring, sealing, sqllist
+from jikim.vault import keyring, sealing
 from jikim.vault.fields import Sealed
 
 
@@ -62,48 +61,6 @@ def _done(stage: str) -> Q:
             "subject"
         )
     )
-
-
-class PlusDays(Func):
-    """A moment plus whole days, in the database's own arithmetic. Django's generic
-    datetime + timedelta calls back into Python for every row on SQLite; here SQLite adds
-    the days to the whole seconds and keeps the microseconds as written."""
-
-    output_field = DateTimeField()
-
-    def __init__(self, expression: Any, days: int) -> None:
-        self.days = int(days)
-        super().__init__(expression)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        # Seconds, not days: a day interval would follow the session's time zone.
-        template = f"(%(expressions)s + interval '{self.days * 86400} seconds')"
-        return super().as_sql(compiler, connection, template=template, **extra)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.source_expressions[0])
-        shifted = f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', {sql}, '+{self.days} days')"
-        return f"({shifted} || substr({sql}, 20))", [*params, *params]
-
-
-def _due_rows(rows: QuerySet[Any], due: Any) -> QuerySet[Any]:
-    """The columns planning reads: subject `s`, tenant `t`, due date `due`."""
-    return rows.annotate(s=F("subject"), t=F("tenant_id"), due=due).values_list("s", "t", "due")
-
-
-def _delete_parties(subjects: Sequence[str]) -> None:
-    # Nothing refers to a party, so the ORM's cascade collection (a SELECT of every row
-    # first) buys nothing here; one statement per chunk deletes them.
-    if Party._meta.related_objects:  # pragma: no cover - a model referring to Party
-        Party.objects.filter(subject__in=subjects).delete()
-        return
-    table = connection.ops.quote_name(Party._meta.db_table)
-    with connection.cursor() as cursor:
-        for chunk in sqllist.chunks(subjects):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {sqllist.member_of(connection, 'subject')}",  # noqa: S608
-                [sqllist.param(connection, chunk)],
-            )
 
 
 class RecipientSource:
@@ -179,7 +136,7 @@ class RecipientSource:
                 Q(order__shipment__purchase_confirmed_at__isnull=True)
                 | Q(order__shipment__purchase_confirmed_at__lte=cut),
             )
-            querysets.append(_due_rows(rows, PlusDays(ends, days)))
+            querysets.append(duesql.due_rows(rows, duesql.PlusDays(ends, days)))
         cut = until - dt.timedelta(days=undelivered.amount)
         started = Coalesce(F("order__ordered_at"), F("order__created_at"))
         rows = Party.objects.annotate(started=started).filter(
@@ -188,7 +145,7 @@ class RecipientSource:
             order__created_at__lte=cut,
             started__lte=cut,
         )
-        querysets.append(_due_rows(rows, PlusDays(started, undelivered.amount)))
+        querysets.append(duesql.due_rows(rows, duesql.PlusDays(started, undelivered.amount)))
         return [(qs, Stage.DESTROY) for qs in querysets]
 
     def move(self, subjects: Sequence[str]) -> None:
@@ -197,7 +154,7 @@ class RecipientSource:
     def destroy(self, subjects: Sequence[str]) -> None:
         # The sweep shreds before it destroys, and shredding already forgets the subjects'
         # index entries: only the rows are left.
-        _delete_parties(subjects)
+        duesql.delete_parties(subjects)
 
 
 class ContractEndSource:
@@ -237,7 +194,9 @@ class ContractEndSource:
             due_at = rule.due(ended)
             if due_at <= until:
                 rows = Party.objects.filter(tenant_id=tenant_id)
-                querysets.append((_due_rows(rows, Value(due_at, DateTimeField())), Stage.DESTROY))
+                querysets.append(
+                    (duesql.due_rows(rows, Value(due_at, DateTimeField())), Stage.DESTROY)
+                )
         return querysets
 
     def move(self, subjects: Sequence[str]) -> None:
@@ -246,7 +205,7 @@ class ContractEndSource:
     def destroy(self, subjects: Sequence[str]) -> None:
         # The sweep shreds before it destroys, and shredding already forgets the subjects'
         # index entries: only the rows are left.
-        _delete_parties(subjects)
+        duesql.delete_parties(subjects)
 
 
 class StagedUploadSource:

@@ -37,6 +37,7 @@ from jikim.shipping.models import BatchStatus, ImportBatch, Order, Party, Shipme
 from jikim.vault import orphans as orphan_keys
 from jikim.vault.models import BlindIndexEntry, DataKey
 from jikim.vault.routers import KEYRING
+from tests.childdb import database_url
 from tests.conftest import create_seller
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,20 +45,12 @@ ROWS = int(os.environ.get("JIKIM_IMPORT_CRASH_ROWS", "2000"))
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _database_url(alias: str) -> str:
-    settings = connections[alias].settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings['NAME']}"
-    host, port, user = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432, settings["USER"]
-    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
-
-
 def _import_process(path: Path) -> subprocess.Popen[bytes]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_ALLOW")},
-        "DATABASE_URL": _database_url("default"),
-        "JIKIM_KEYRING_DATABASE_URL": _database_url("keyring"),
-        "JIKIM_SEPARATED_DATABASE_URL": _database_url("separated"),
+        "DATABASE_URL": database_url("default"),
+        "JIKIM_KEYRING_DATABASE_URL": database_url("keyring"),
+        "JIKIM_SEPARATED_DATABASE_URL": database_url("separated"),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "jikim.manage", "import_orders", str(path), "--tenant", "crash"],

@@ -19,6 +19,7 @@ from jikim.accounts.models import Tenant
 from jikim.retention.models import DestructionItem, ItemStatus, LedgerEntry
 from jikim.shipping import actions
 from jikim.shipping.models import Order, Party, Shipment
+from tests.childdb import database_url
 from tests.conftest import create_seller
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,20 +27,12 @@ ROWS = int(os.environ.get("JIKIM_CRASH_ROWS", "3000"))
 BATCH = 100
 
 
-def _database_url(alias: str) -> str:
-    settings = connections[alias].settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings['NAME']}"
-    host, port, user = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432, settings["USER"]
-    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
-
-
 def _sweep_process() -> subprocess.Popen[bytes]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_ALLOW")},
-        "DATABASE_URL": _database_url("default"),
-        "JIKIM_KEYRING_DATABASE_URL": _database_url("keyring"),
-        "JIKIM_SEPARATED_DATABASE_URL": _database_url("separated"),
+        "DATABASE_URL": database_url("default"),
+        "JIKIM_KEYRING_DATABASE_URL": database_url("keyring"),
+        "JIKIM_SEPARATED_DATABASE_URL": database_url("separated"),
         # Small batches, so the sweep commits often and a kill can land between commits.
         "JIKIM_RETENTION_SWEEP_BATCH": str(BATCH),
     }
