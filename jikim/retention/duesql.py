@@ -37,8 +37,11 @@ class PlusDays(Func):
 
 
 def due_rows(rows: QuerySet[Any], due: Any) -> QuerySet[Any]:
-    """The columns planning reads: subject `s`, tenant `t`, due date `due`."""
-    return rows.annotate(s=F("subject"), t=F("tenant_id"), due=due).values_list("s", "t", "due")
+    """The columns planning reads: subject `s`, tenant `t`, due date `due`, and the row's
+    id `i` that a direct sweep walks in order."""
+    return rows.annotate(s=F("subject"), t=F("tenant_id"), due=due, i=F("pk")).values_list(
+        "s", "t", "due", "i"
+    )
 
 
 def delete_parties(subjects: Sequence[str]) -> None:

@@ -10,13 +10,15 @@ stage), so planning twice plans nothing new.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 
 from jikim import clock
-from jikim.retention.holds import held
-from jikim.retention.models import DestructionItem, Hold, ItemStatus, Sweep
+from jikim.retention.direct import collect
+from jikim.retention.holds import count_held, held, unheld_sql
+from jikim.retention.models import DestructionItem, ItemStatus, Stage, Sweep
 from jikim.retention.sources import SOURCES, Due, Source
 
 _COLUMNS = (
@@ -58,51 +60,44 @@ def insert_items(sweep: Sweep, due: list[Due], status: str) -> None:
             )
 
 
-def _unheld() -> str:
-    return (
-        f"NOT EXISTS (SELECT 1 FROM {_table(Hold)} h WHERE h.released_at IS NULL "  # noqa: S608
-        "AND (h.subject = d.s OR h.tenant_id = d.t))"
-    )
-
-
-def _plan_in_sql(sweep: Sweep, source: Source, until: dt.datetime, status: str) -> int | None:
-    """Plan a source whose due rows a query can select. Returns how many were held, or
-    None when the source cannot say it in SQL (then it is planned from `due`)."""
-    querysets = getattr(source, "due_querysets", lambda _: None)(until)
-    if querysets is None:
-        return None
+def _plan_in_sql(sweep: Sweep, source: Source, querysets: list[Any], status: str) -> int:
+    """Plan a source whose due rows a query can select. Returns how many were held."""
     held_count = 0
     now = connection.ops.adapt_datetimefield_value(clock.now())
-    any_hold = Hold.objects.filter(released_at__isnull=True).exists()
     with transaction.atomic(), connection.cursor() as cursor:
         for qs, stage in querysets:
             select, params = qs.query.sql_with_params()
-            if any_hold:
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM ({select}) d WHERE NOT {_unheld()}",  # noqa: S608
-                    params,
-                )
-                held_count += cursor.fetchone()[0]
+            held_count += count_held(cursor, select, params)
             cursor.execute(
                 f"INSERT INTO {_table(DestructionItem)} ({_COLUMNS}) "  # noqa: S608
                 f"SELECT d.s, d.t, d.due, %s, %s, %s, %s, %s, %s, '' FROM ({select}) d "
-                f"WHERE {_unheld()} ON CONFLICT (subject, stage) DO NOTHING",
+                f"WHERE {unheld_sql()} ON CONFLICT (subject, stage) DO NOTHING",
                 [stage, source.name, source.rule_id, status, sweep.pk, now, *params],
             )
     return held_count
 
 
-def plan(sweep: Sweep, now: dt.datetime) -> tuple[int, int]:
-    """Record every due, unheld, not yet handled subject as an item of this sweep.
-    Returns (items planned by this sweep, due subjects held)."""
+def plan(sweep: Sweep, now: dt.datetime, *, direct: bool = False) -> tuple[int, int, list[Source]]:
+    """Record every due, unheld, not yet handled subject as an item of this sweep — or,
+    with `direct`, copy a source that can select its due rows in SQL into the sweep's
+    scratch table instead (see direct.py). Returns (items planned by this sweep plus rows
+    copied, due subjects held, the sources copied)."""
     status = (
         ItemStatus.AWAITING_APPROVAL if settings.RETENTION_REQUIRE_APPROVAL else ItemStatus.PLANNED
     )
-    held_count = 0
+    held_count = copied = 0
+    copied_sources: list[Source] = []
     for source in SOURCES:
-        in_sql = _plan_in_sql(sweep, source, now, status)
-        if in_sql is not None:
-            held_count += in_sql
+        querysets = getattr(source, "due_querysets", lambda _: None)(now)
+        if querysets is not None and direct and all(st == Stage.DESTROY for _, st in querysets):
+            rows, held_here = collect(source, querysets)
+            held_count += held_here
+            if rows:
+                copied += rows
+                copied_sources.append(source)
+            continue
+        if querysets is not None:
+            held_count += _plan_in_sql(sweep, source, querysets, status)
             continue
         due = list(source.due(now))
         if not due:
@@ -115,4 +110,5 @@ def plan(sweep: Sweep, now: dt.datetime) -> tuple[int, int]:
             else:
                 fresh.append(item)
         insert_items(sweep, fresh, status)
-    return DestructionItem.objects.filter(sweep=sweep).count(), held_count
+    planned = DestructionItem.objects.filter(sweep=sweep).count()
+    return planned + copied, held_count, copied_sources

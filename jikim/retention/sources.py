@@ -70,6 +70,7 @@ class RecipientSource:
     name = "shipping.recipient"
     rule_id = "shipping_purpose_met"
     method = "데이터 키 파기(암호학적 삭제) 후 수취인 행·검색 색인 삭제"
+    models = (Party,)  # where a large sweep deletes, for plannerstats
 
     def due(self, until: dt.datetime) -> Iterator[Due]:
         rule = rules.rule(self.rule_id)

@@ -19,14 +19,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 
-from jikim import clock, pagecache
-from jikim.retention import rules
+from jikim import clock, pagecache, plannerstats
+from jikim.retention import direct, rules
 from jikim.retention.holds import held
 from jikim.retention.models import DestructionItem, ItemStatus, LedgerEntry, Stage, Sweep
 from jikim.retention.planning import insert_items, plan
 from jikim.retention.separated import sweeping
-from jikim.retention.sources import BY_NAME, Due, Source
+from jikim.retention.sources import BY_NAME, SOURCES, Due, Source
 from jikim.vault import access, keyring, orphans, sqllist
+from jikim.vault.models import BlindIndexEntry, DataKey
 from jikim.vault.routers import KEYRING
 
 
@@ -191,17 +192,43 @@ def _run_batch(sweep: Sweep, stage: str, batch: list[_Item], report: Report) -> 
         _execute(sweep, stage, source_name, group, report)
 
 
+# From this many items on, a sweep first refreshes the planner's statistics (plannerstats).
+LARGE: Final = 20_000
+
+
+def _refresh_statistics() -> None:
+    touched = [m for s in SOURCES for m in getattr(s, "models", ())]
+    plannerstats.refresh("default", [DestructionItem, BlindIndexEntry, *touched])
+    plannerstats.refresh(KEYRING, [DataKey])
+
+
 def run(now: dt.datetime | None = None, *, trigger: str = "schedule") -> Report:
     now = now or clock.now()
     with sweeping():
         sweep = Sweep.objects.create(as_of=now, trigger=trigger)
         report = Report(sweep.pk)
+        straight = not settings.RETENTION_REQUIRE_APPROVAL
         with pagecache.larger("default", KEYRING):
-            _, report.held = plan(sweep, now)
-            # Moves before destruction, so a subject due for both in one sweep is moved first.
-            for stage in (Stage.MOVE, Stage.DESTROY):
-                for batch in _batches(stage):
-                    _run_batch(sweep, stage, batch, report)
+            if straight:
+                direct.create_table()
+            try:
+                planned, report.held, copied = plan(sweep, now, direct=straight)
+                if planned >= LARGE:
+                    _refresh_statistics()
+                # Moves before destruction, so a subject due for both in one sweep is moved
+                # first.
+                for stage in (Stage.MOVE, Stage.DESTROY):
+                    for batch in _batches(stage):
+                        _run_batch(sweep, stage, batch, report)
+                for source in copied:
+                    for rows in direct.batches(source.name):
+                        done = direct.destroy(sweep, source, Stage.DESTROY, rows)
+                        for rule_id, count in done.items():
+                            report.by_rule[rule_id] = report.by_rule.get(rule_id, 0) + count
+                            report.destroyed += count
+            finally:
+                if straight:
+                    direct.drop_table()
         # The real clock, not `now`: the grace period protects writes running at this moment.
         report.orphan_keys = orphans.clean(compact=False)
         if report.destroyed or report.orphan_keys:

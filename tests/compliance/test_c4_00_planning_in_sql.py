@@ -61,7 +61,7 @@ def _population(rng: random.Random) -> list[Tenant]:
 def _from_sql(source: RecipientSource | ContractEndSource, until: dt.datetime) -> set:
     querysets = source.due_querysets(until)
     assert querysets is not None
-    return {(s, t, due) for qs, _ in querysets for s, t, due in qs}
+    return {(s, t, due) for qs, _ in querysets for s, t, due, _pk in qs}
 
 
 def test_c4_00_sweep_plans_in_sql_exactly_what_the_rule_says() -> None:
