@@ -14,12 +14,13 @@ from django.db import transaction
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
-from jikim.shipping import importers
+from jikim.shipping import gcpause, importers, staging
+from jikim.shipping.contenthash import content_hasher
 from jikim.shipping.importers import FileRefused, ParsedFile
 from jikim.shipping.importers.reading import _decrypt_ooxml
 from jikim.shipping.models import BatchStatus, ColumnMapping, ImportBatch
-from jikim.shipping.normalising import CleanRow, Problem, normalise
-from jikim.shipping.storing import content_hash, existing_lines, store
+from jikim.shipping.normalising import CleanRow, Normaliser, Problem
+from jikim.shipping.storing import existing_lines, store
 from jikim.vault import access, keyring
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -81,7 +82,7 @@ def do_receive_upload(
     return batch
 
 
-def _staged_bytes(batch: ImportBatch) -> bytes:
+def _staged(batch: ImportBatch) -> str:
     pii = access.reveal(
         batch,
         "staged",
@@ -89,7 +90,24 @@ def _staged_bytes(batch: ImportBatch) -> bytes:
         actor=access.SYSTEM,
         action="import.read_staged",
     )
-    return base64.b64decode(pii.value)
+    return pii.value
+
+
+def _staged_bytes(batch: ImportBatch) -> bytes:
+    """The uploaded file (before its preview; afterwards the batch keeps the analysis)."""
+    staged = _staged(batch)
+    if staging.is_analysis(staged):
+        raise FileRefused("corrupt")  # not reached: only a received batch's file is read
+    return base64.b64decode(staged)
+
+
+def _staged_rows(batch: ImportBatch) -> list[CleanRow]:
+    """The clean rows to commit: kept by the preview, or (a batch previewed before the
+    analysis was kept) worked out again from the file."""
+    staged = _staged(batch)
+    if staging.is_analysis(staged):
+        return staging.loads(staged)
+    return analyse_bytes(base64.b64decode(staged), batch.mapping).clean
 
 
 @dataclass
@@ -101,18 +119,23 @@ class Analysis:
 
 
 def analyse_bytes(data: bytes, mapping: Mapping[str, str] | None) -> Analysis:
+    with gcpause.paused():
+        return _analyse_bytes(data, mapping)
+
+
+def _analyse_bytes(data: bytes, mapping: Mapping[str, str] | None) -> Analysis:
     parsed = importers.parse_file(data, mapping=mapping or None, max_rows=MAX_ROWS)
     problems = [Problem(p.row, p.column or "", p.code, p.message) for p in parsed.problems]
     clean: list[CleanRow] = []
     identifiers = 0
-    headers = parsed.headers
+    normaliser = Normaliser(parsed.headers)
     # Each raw row is let go once normalised: the raw and the clean form of a large file
     # are never all in memory together, and the analysis does not keep the raw rows.
     raw_rows = parsed.rows
     parsed = dataclasses.replace(parsed, rows=[])
     raw_rows.reverse()
     while raw_rows:
-        outcome = normalise(raw_rows.pop(), headers)
+        outcome = normaliser.normalise(raw_rows.pop())
         problems.extend(outcome.problems)
         identifiers += outcome.identifiers
         if outcome.row is not None:
@@ -179,10 +202,12 @@ def _refuse(batch: ImportBatch, exc: FileRefused) -> None:
     access.shred([batch.subject], actor=access.SYSTEM, reason="import refused")
 
 
-def analyse(batch_id: int, *, compare: bool = True) -> Analysis | None:
-    """Parse, normalise and classify every row; nothing is stored but the report.
-    `compare=False` skips counting new, changed and unchanged lines for the preview, for a
-    caller that commits right away (the commit counts them as it stores)."""
+def analyse(batch_id: int, *, compare: bool = True, keep: bool = True) -> Analysis | None:
+    """Parse, normalise and classify every row; nothing is stored but the report, and
+    (`keep`) the clean rows, sealed in place of the file, for the commit to store without
+    a second parse. `compare=False` skips counting new, changed and unchanged lines for
+    the preview, and `keep=False` keeping the rows, for a caller that commits right away
+    with the analysis it is given (the commit counts lines as it stores them)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status != BatchStatus.RECEIVED:
         return None
@@ -212,11 +237,12 @@ def analyse(batch_id: int, *, compare: bool = True) -> Analysis | None:
     )
     new = updated = unchanged = 0
     if existing is not None:
+        digest = content_hasher(batch.tenant_id)
         for row in result.clean:
             known = existing.get(row.product_order_no)
             if known is None:
                 new += 1
-            elif known == content_hash(batch.tenant_id, row):
+            elif known == digest(row):
                 unchanged += 1
             else:
                 updated += 1
@@ -234,6 +260,8 @@ def analyse(batch_id: int, *, compare: bool = True) -> Analysis | None:
     batch.identifiers_masked = result.identifiers
     batch.problems = [p.as_dict() for p in result.problems[:MAX_STORED_PROBLEMS]]
     batch.progress = 100
+    if keep:
+        batch.staged = staging.dumps(result.clean)
     batch.save()
     return result
 
@@ -258,14 +286,14 @@ def do_commit(actor: Member, batch: ImportBatch) -> None:
 
 def commit(batch_id: int, analysis: Analysis | None = None) -> None:
     """Store every valid row of the batch in one transaction. Safe to rerun after a crash:
-    a crashed commit left nothing behind, and rows are upserts. `analysis` spares the
-    second parse when the caller has just analysed the same staged file."""
+    a crashed commit left nothing behind, and rows are upserts. The rows come from the
+    preview's kept analysis, or from `analysis` when the caller has just made it."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != BatchStatus.COMMITTING:
             return
-        result: Analysis = analysis or analyse_bytes(_staged_bytes(batch), batch.mapping)
-        stored = store(batch.tenant, result.clean, batch=batch)
+        clean = analysis.clean if analysis is not None else _staged_rows(batch)
+        stored = store(batch.tenant, clean, batch=batch)
         batch.status = BatchStatus.COMMITTED
         batch.new_rows, batch.updated_rows = stored.new, stored.updated
         batch.unchanged_rows = stored.unchanged
@@ -362,7 +390,7 @@ def do_import_file(
     batch = do_receive_upload(
         actor, tenant, data=data, filename=filename, password=password, mapping=mapping, queue=False
     )
-    analysis = analyse(batch.pk, compare=False)
+    analysis = analyse(batch.pk, compare=False, keep=False)
     batch.refresh_from_db()
     if batch.status == BatchStatus.PREVIEWED:
         with transaction.atomic():

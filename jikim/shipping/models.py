@@ -120,9 +120,10 @@ class BatchStatus(models.TextChoices):
 class ImportBatch(models.Model):
     """One uploaded file on its way in: analysed, previewed, then committed as a whole.
 
-    The decrypted upload waits in `staged`, sealed under the batch's own data key, and is
-    shredded as soon as the batch is committed, cancelled or expires. The file's password
-    is never kept.
+    The decrypted upload waits in `staged`, sealed under the batch's own data key; once
+    previewed, the batch keeps its analysed rows there instead of the file (staging.py),
+    so the commit does not parse it again. Either is shredded as soon as the batch is
+    committed, cancelled or expires. The file's password is never kept.
     """
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="import_batches")

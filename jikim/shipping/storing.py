@@ -1,29 +1,28 @@
 """Upserting clean order lines: sealed in bulk, indexed in bulk, idempotent.
 
-A line is keyed by (tenant, marketplace, product-order number). Its content hash (keyed
-per tenant, so it reveals nothing) says whether anything changed: importing the same file
-twice writes nothing the second time. Callers hold the transaction.
+A line is keyed by (tenant, marketplace, product-order number). Its content hash (see
+contenthash.py) says whether anything changed: importing the same file twice writes
+nothing the second time. Callers hold the transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from django.db import connection
 
 from jikim import clock, pagecache
 from jikim.accounts.models import Tenant
+from jikim.shipping import gcpause
+from jikim.shipping.contenthash import content_hash, content_hasher
+from jikim.shipping.linesql import db_datetime, existing_lines, raw_insert
 from jikim.shipping.models import ImportBatch, Order, Party, PartyRole, Shipment
 from jikim.shipping.normalising import CleanRow
 from jikim.vault import blind, keyring, sealing
 from jikim.vault.fields import Sealed, new_subject
 from jikim.vault.models import BlindIndexEntry
+
+__all__ = ["StoreResult", "content_hash", "existing_lines", "store"]
 
 PARTY_FIELDS = {
     "name": "recipient.name",
@@ -71,9 +70,8 @@ ORDER_COLUMNS = [
 PARTY_COLUMNS = ["tenant_id", "order_id", "role", "subject", *PARTY_FIELDS, "legacy_postcode"]
 INDEX_COLUMNS = ["tenant_id", "name", "digest", "subject", "source"]
 SHIPMENT_COLUMNS = ["tenant_id", "order_id", *SHIPMENT_FIELDS]
-# Rows per store step, and parameters per IN list (under SQLite's conservative limit of 999).
+# Rows per store step (and per IN list of its look-ups, see linesql.py).
 CHUNK = 900
-LOOKUP_CHUNK = 900  # +2 for tenant and marketplace
 
 
 @dataclass
@@ -82,34 +80,6 @@ class StoreResult:
     updated: int = 0
     unchanged: int = 0
     subjects: list[str] = field(default_factory=list)
-
-
-# json.dumps with any option builds a new encoder per call; one encoder, the same bytes.
-_JSON = json.JSONEncoder(ensure_ascii=False)
-
-
-def content_hash(tenant_id: int, row: CleanRow) -> str:
-    payload = _JSON.encode(
-        [
-            row.marketplace,
-            row.order_no,
-            row.product_name,
-            row.option,
-            row.quantity,
-            row.amount,
-            str(row.ordered_at),
-            str(row.paid_at),
-            row.status,
-            sorted(row.party.items()),
-            row.legacy_postcode,
-            row.courier,
-            row.tracking_no,
-            str(row.shipped_at),
-            str(row.delivered_at),
-            str(row.purchase_confirmed_at),
-        ],
-    ).encode()
-    return hashlib.sha256(blind.keyed_mac("order/content", tenant_id)(payload)).hexdigest()
 
 
 def _order_values(row: CleanRow, digest: str, batch: ImportBatch | None) -> dict[str, object]:
@@ -128,87 +98,18 @@ def _order_values(row: CleanRow, digest: str, batch: ImportBatch | None) -> dict
     }
 
 
-def _sealed_columns(
+def _sealed_rows(
     rows: Sequence[CleanRow], subjects: Sequence[str], keys: dict[str, keyring.Material]
 ) -> list[list[str | None]]:
-    """Each party field's tokens (None where empty), one column per field of PARTY_FIELDS."""
-    columns: list[list[str | None]] = []
-    for attname, category in PARTY_FIELDS.items():
-        plaintexts = [r.party[attname] for r in rows]
-        present = [i for i, text in enumerate(plaintexts) if text]
-        tokens = sealing.seal_many(
-            category,
-            [keys[subjects[i]] for i in present],
-            [subjects[i] for i in present],
-            [plaintexts[i] for i in present],
-        )
-        column: list[str | None] = [None] * len(plaintexts)
-        for i, token in zip(present, tokens, strict=True):
-            column[i] = token
-        columns.append(column)
-    return columns
-
-
-def _raw_insert(model: type[Any], columns: list[str], values: list[tuple[Any, ...]]) -> None:
-    """A plain multi-row INSERT: for the hot tables of a bulk import, the ORM's per-value
-    preparation costs more than sealing the values does. Callers pass database-ready
-    values (datetimes through `_db_datetime`)."""
-    if not values:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 2000):
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names from the model
-                values[start : start + 2000],
-            )
-
-
-def existing_lines(
-    tenant_id: int, keys: Iterable[tuple[str, str]]
-) -> list[tuple[int, str, str, str]]:
-    """(pk, marketplace, product-order number, content hash) of the tenant's lines with these
-    (marketplace, number) keys. Raw SQL: the ORM's per-parameter preparation of long IN
-    lists costs more than the query itself. The marketplace is always given, so that the
-    unique index (tenant, marketplace, number) answers: without it, a look-up walks every
-    line of the tenant, and an import of N lines would take N**2 steps."""
-    by_marketplace: dict[str, list[str]] = {}
-    for marketplace, number in keys:
-        by_marketplace.setdefault(marketplace, []).append(number)
-    table = connection.ops.quote_name(Order._meta.db_table)
-    out: list[tuple[int, str, str, str]] = []
-    with connection.cursor() as cursor:
-        for marketplace, numbers in by_marketplace.items():
-            for start in range(0, len(numbers), LOOKUP_CHUNK):
-                part = numbers[start : start + LOOKUP_CHUNK]
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(
-                    "SELECT id, marketplace, product_order_no, content_hash "  # noqa: S608
-                    f"FROM {table} WHERE tenant_id = %s AND marketplace = %s "
-                    f"AND product_order_no IN ({marks})",
-                    [tenant_id, marketplace, *part],
-                )
-                out.extend(cursor.fetchall())
-    return out
-
-
-def _db_datetime() -> Callable[[dt.datetime | None], Any]:
-    """The database form of a datetime, as the ORM would write it; memoised, because the
-    dates of one file repeat (a marketplace stamps a whole batch of orders alike)."""
-    adapt = connection.ops.adapt_datetimefield_value
-    seen: dict[dt.datetime, Any] = {}
-
-    def convert(value: dt.datetime | None) -> Any:
-        if value is None:
-            return None
-        out = seen.get(value)
-        if out is None:
-            out = seen[value] = adapt(value)
-        return out
-
-    return convert
+    """Each row's party fields as tokens in PARTY_FIELDS order (None where empty),
+    sealed row by row, a recipient's key and AAD looked up once for all its fields."""
+    names = list(PARTY_FIELDS)
+    return sealing.seal_rows(
+        list(PARTY_FIELDS.values()),
+        [keys[s] for s in subjects],
+        subjects,
+        [[r.party[name] for name in names] for r in rows],
+    )
 
 
 def _index_rows(
@@ -255,25 +156,47 @@ def store(
     del latest
     result = StoreResult()
     # A larger SQLite page cache only for imports big enough to need it.
-    with pagecache.larger("default") if len(unique) >= 5 * CHUNK else contextlib.nullcontext():
+    big = len(unique) >= 5 * CHUNK
+    with (
+        gcpause.paused(),
+        pagecache.larger("default") if big else contextlib.nullcontext(),
+    ):
+        hasher = content_hasher(tenant.pk)
+        # Lines are keyed per marketplace, and rows repeated in the file are folded above:
+        # in a marketplace the tenant has no line in yet, every row is new, and no chunk
+        # needs to look its numbers up (a first import of a large file).
+        fresh = {m for m in {r.marketplace for r in unique} if not _has_lines(tenant.pk, m)}
         for start in range(0, len(unique), CHUNK):
-            _store_chunk(tenant, unique[start : start + CHUNK], batch, result)
+            chunk = unique[start : start + CHUNK]
+            _store_chunk(tenant, chunk, batch, result, hasher, fresh)
     return result
 
 
+def _has_lines(tenant_id: int, marketplace: str) -> bool:
+    return Order.objects.filter(tenant_id=tenant_id, marketplace=marketplace).exists()
+
+
 def _store_chunk(
-    tenant: Tenant, rows: list[CleanRow], batch: ImportBatch | None, result: StoreResult
+    tenant: Tenant,
+    rows: list[CleanRow],
+    batch: ImportBatch | None,
+    result: StoreResult,
+    hasher: Callable[[CleanRow], str],
+    fresh: set[str],
 ) -> None:
-    existing = {
-        (marketplace, number): (pk, known)
-        for pk, marketplace, number, known in existing_lines(
-            tenant.pk, [(r.marketplace, r.product_order_no) for r in rows]
-        )
-    }
+    known = [r for r in rows if r.marketplace not in fresh]
+    existing: dict[tuple[str, str], tuple[int, str]] = {}
+    if known:
+        existing = {
+            (marketplace, number): (pk, digest)
+            for pk, marketplace, number, digest in existing_lines(
+                tenant.pk, [(r.marketplace, r.product_order_no) for r in known]
+            )
+        }
     new_rows: list[tuple[CleanRow, str]] = []
     changed: list[tuple[int, CleanRow, str]] = []
     for row in rows:
-        digest = content_hash(tenant.pk, row)
+        digest = hasher(row)
         found = existing.get((row.marketplace, row.product_order_no))
         if found is None:
             new_rows.append((row, digest))
@@ -299,32 +222,29 @@ def _insert(
     orphan-key clean-up removes, never sealed data without a key."""
     tenant_id = tenant.pk
     batch_id = None if batch is None else batch.pk
-    when = _db_datetime()
+    when = db_datetime()
     now = when(clock.now())
-    _raw_insert(
-        Order,
-        ORDER_COLUMNS,
-        [
-            (
-                tenant_id,
-                row.marketplace,
-                row.product_order_no,
-                row.order_no[:60],
-                row.product_name,
-                row.option,
-                row.quantity,
-                row.amount,
-                when(row.ordered_at),
-                when(row.paid_at),
-                row.status,
-                digest,
-                now,
-                now,
-                batch_id,
-            )
-            for row, digest in new_rows
-        ],
-    )
+    orders = [
+        (
+            tenant_id,
+            row.marketplace,
+            row.product_order_no,
+            row.order_no[:60],
+            row.product_name,
+            row.option,
+            row.quantity,
+            row.amount,
+            when(row.ordered_at),
+            when(row.paid_at),
+            row.status,
+            digest,
+            now,
+            now,
+            batch_id,
+        )
+        for row, digest in new_rows
+    ]
+    raw_insert(Order, ORDER_COLUMNS, orders)
     rows = [row for row, _ in new_rows]
     ids = {
         (marketplace, number): pk
@@ -333,22 +253,23 @@ def _insert(
         )
     }
     order_ids = [ids[(r.marketplace, r.product_order_no)] for r in rows]
-    subjects = [new_subject("r") for _ in rows]
+    # Random ids either way; given out in order, each batch of inserts lands in one run of
+    # the subject indexes (recipients, index entries, key ring) instead of all over them.
+    subjects = sorted(new_subject("r") for _ in rows)
     keys = keyring.create(subjects)
-    sealed = _sealed_columns(rows, subjects, keys)
     role = PartyRole.RECIPIENT.value
-    _raw_insert(
+    raw_insert(
         Party,
         PARTY_COLUMNS,
         [
             (tenant_id, order_id, role, subject, *fields, row.legacy_postcode)
-            for order_id, subject, row, *fields in zip(
-                order_ids, subjects, rows, *sealed, strict=True
+            for order_id, subject, row, fields in zip(
+                order_ids, subjects, rows, _sealed_rows(rows, subjects, keys), strict=True
             )
         ],
     )
-    _raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows))
-    _raw_insert(
+    raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows))
+    raw_insert(
         Shipment,
         SHIPMENT_COLUMNS,
         [
@@ -398,14 +319,14 @@ def _update(
         rows.append(row)
     subjects = [p.subject for p in parties]
     keys = keyring.ensure(subjects)
-    for attname, column in zip(PARTY_FIELDS, _sealed_columns(rows, subjects, keys), strict=True):
-        for party, token in zip(parties, column, strict=True):
+    for party, tokens in zip(parties, _sealed_rows(rows, subjects, keys), strict=True):
+        for attname, token in zip(PARTY_FIELDS, tokens, strict=True):
             setattr(party, attname, None if token is None else Sealed(token))
     Party.objects.bulk_update(parties, [*PARTY_FIELDS, "legacy_postcode"])
     BlindIndexEntry.objects.filter(
         subject__in=subjects, source__startswith="shipping.Party."
     ).delete()
-    _raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant.pk, subjects, rows))
+    raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant.pk, subjects, rows))
     for order, (_, row, _) in zip(orders, changed, strict=True):
         if _has_shipment(row):
             Shipment.objects.update_or_create(

@@ -94,6 +94,40 @@ def seal_many(
     return out
 
 
+def seal_rows(
+    categories: Sequence[str],
+    materials: Sequence[Material],
+    subjects: Sequence[str],
+    rows: Sequence[Sequence[str]],
+) -> list[list[str | None]]:
+    """`seal` for records of several fields, one row per subject: row i's field j sealed
+    under materials[i] for subjects[i] and categories[j], None where the value is empty.
+    Tokens are exactly `seal`'s; row by row, a subject's key, prefix and AAD tail are
+    looked up once for all its fields (the bulk import seals eight fields per line)."""
+    b2a = binascii.b2a_base64
+    heads = [f"{category}|".encode() for category in categories]
+    width = len(heads)
+    randomness = os.urandom(12 * width * len(rows))
+    offset = 0
+    out: list[list[str | None]] = []
+    append = out.append
+    for material, subject, values in zip(materials, subjects, rows, strict=True):
+        encrypt = material.aead.encrypt
+        prefix = f"{PREFIX}{material.key_id}."
+        tail = subject.encode()
+        sealed: list[str | None] = []
+        for head, plaintext in zip(heads, values, strict=True):
+            if not plaintext:
+                sealed.append(None)
+                continue
+            nonce = randomness[offset : offset + 12]
+            offset += 12
+            body = encrypt(nonce, plaintext.encode(), head + tail)
+            sealed.append(prefix + b2a(nonce + body, newline=False).decode())
+        append(sealed)
+    return out
+
+
 def open_many(
     category: str, materials: Sequence[Material], subjects: Sequence[str], tokens: Sequence[str]
 ) -> list[str]:

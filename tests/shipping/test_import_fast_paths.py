@@ -1,5 +1,7 @@
 """The bulk import's fast paths give exactly what the plain paths give: the shortcuts in
-identifier scanning, and the raw inserts that store new lines without the ORM."""
+identifier scanning, the per-file memos of normalising, sealing row by row, the raw
+inserts that store new lines without the ORM, and the skipped look-ups of a marketplace
+the tenant has no line in yet."""
 
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jikim.accounts.models import Tenant
-from jikim.shipping import actions
+from jikim.shipping import actions, importers, normalising
+from jikim.shipping.importers import OrderRow
 from jikim.shipping.models import BatchStatus, Order, Party, Shipment
+from jikim.shipping.normalising import Normaliser, normalise
 from jikim.shipping.normalizers import identifiers
 from jikim.shipping.storing import content_hash, existing_lines, store
 from jikim.vault import keyring
@@ -144,3 +148,125 @@ def test_keys_made_in_bulk_open_what_they_seal() -> None:
         material = loaded[subject]
         assert material is not None and material.key_id == made[subject].key_id
         assert sealing.open_sealed(material, "recipient.name", subject, token) == "홍길동"
+
+
+# Values that repeat down a file, some holding identifiers (an RRN, a card number, a
+# passport number), in the fields and unmapped columns the Normaliser remembers.
+REPEATED = st.sampled_from(
+    [
+        "",
+        "  유기농 현미 5kg ",
+        "900101-1234567 문 앞",
+        "카드 4111 1111 1111 1111",
+        "M12345678",
+        "부재 시\t문 앞",
+        "010-1234-5678",
+        "\u200b경비실",
+    ]
+)
+
+
+@given(
+    st.lists(
+        st.tuples(REPEATED, REPEATED, REPEATED, REPEATED, st.sampled_from(["메모", "주민번호"])),
+        min_size=1,
+        max_size=12,
+    )
+)
+@settings(max_examples=200)
+def test_one_normaliser_for_a_file_gives_what_normalise_gives_row_by_row(
+    cells: list[tuple[str, str, str, str, str]],
+) -> None:
+    rows = [
+        OrderRow(
+            marketplace="smartstore",
+            source_row=index + 3,
+            order_no=f"A{index}",
+            product_order_no=f"P{index}",
+            product_name=name,
+            option=option,
+            delivery_message=message,
+            recipient_name="홍길동",
+            recipient_phone1="010-1234-5678",
+            recipient_address_base="서울특별시 강남구 테헤란로 1",
+            extra={header: extra},
+        )
+        for index, (name, option, message, extra, header) in enumerate(cells)
+    ]
+    headers = {"product_name": "상품명"}
+    normaliser = Normaliser(headers)
+    for row in rows:
+        shared, alone = normaliser.normalise(row), normalise(row, headers)
+        assert (shared.row, shared.problems, shared.identifiers) == (
+            alone.row,
+            alone.problems,
+            alone.identifiers,
+        )
+
+
+def test_a_full_memo_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalising, "MEMO_LIMIT", 1)
+    parsed = importers.parse_file(files.smartstore_xlsx())
+    normaliser = Normaliser(parsed.headers)
+    for row in parsed.rows:
+        shared, alone = normaliser.normalise(row), normalise(row, parsed.headers)
+        assert (shared.row, shared.problems) == (alone.row, alone.problems)
+
+
+@pytest.mark.django_db
+def test_records_sealed_row_by_row_open_as_fields_sealed_one_by_one() -> None:
+    from jikim.vault import sealing
+
+    subjects = [f"r_rows{i:04d}" for i in range(5)]
+    keys = keyring.create(subjects)
+    categories = ["recipient.name", "recipient.phone", "recipient.address"]
+    records = [[f"이름{i}", "" if i % 2 else "01012345678", f"주소 {i}"] for i in range(5)]
+    sealed = sealing.seal_rows(categories, [keys[s] for s in subjects], subjects, records)
+    for subject, values, tokens in zip(subjects, records, sealed, strict=True):
+        for category, value, token in zip(categories, values, tokens, strict=True):
+            if not value:
+                assert token is None
+                continue
+            assert token is not None
+            assert token.startswith(f"v1.{keys[subject].key_id}.")
+            assert sealing.open_sealed(keys[subject], category, subject, token) == value
+            one = sealing.seal(keys[subject], category, subject, value)
+            assert len(one) == len(token), "the same token format"
+            with pytest.raises(sealing.CorruptCiphertext):
+                # The AAD binds the category and the subject, as seal's does.
+                sealing.open_sealed(keys[subject], "recipient.other", subject, token)
+    nonces = {t.split(".", 2)[2][:16] for tokens in sealed for t in tokens if t}
+    assert len(nonces) == sum(1 for values in records for v in values if v)
+
+
+@pytest.mark.django_db
+def test_a_marketplace_without_lines_takes_every_row_as_new_and_then_knows_them(alice) -> None:
+    tenant = Tenant.objects.get(slug="alice")
+    rows = actions.analyse_bytes(files.smartstore_xlsx(), None).clean
+    elsewhere = [dataclasses.replace(r, marketplace="coupang") for r in rows[:2]]
+    first = store(tenant, rows[:3])
+    assert (first.new, first.updated, first.unchanged) == (3, 0, 0)
+    # One marketplace known (the first three lines), one new to the tenant: both right.
+    changed = dataclasses.replace(rows[0], product_name="다른 상품")
+    second = store(tenant, [changed, *rows[1:], *elsewhere])
+    assert (second.new, second.updated, second.unchanged) == (len(rows) - 3 + 2, 1, 2)
+    third = store(tenant, [changed, *rows[1:], *elsewhere])
+    assert (third.new, third.updated, third.unchanged) == (0, 0, len(rows) + 2)
+    assert Order.objects.filter(tenant=tenant).count() == len(rows) + 2
+
+
+def test_the_collector_is_paused_only_inside_and_nesting_keeps_it_paused() -> None:
+    import gc
+
+    from jikim.shipping import gcpause
+
+    assert gc.isenabled()
+    with gcpause.paused():
+        assert not gc.isenabled()
+        with gcpause.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gcpause.paused():
+        raise RuntimeError
+    assert gc.isenabled()
