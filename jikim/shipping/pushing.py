@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
 
 from jikim import clock
@@ -172,20 +172,48 @@ def _check_keys(index: int, order: Mapping[str, Any]) -> tuple[str, list[PushErr
 
 
 Numbered = list[tuple[int, CleanRow]]
+Line = tuple[str, str]  # (marketplace, product-order number)
+
+
+LOOKUP_CHUNK = 900  # numbers per IN list, under SQLite's conservative 999 parameters
+
+
+def _recipients_of_lines(tenant_id: int, keys: Sequence[tuple[str, str]]) -> dict[Line, str]:
+    """The recipient subject of each of the tenant's existing lines among `keys`.
+
+    Plain SQL, one statement per marketplace: the marketplace and number together let the
+    unique index (tenant, marketplace, number) find each line. Filtering the recipients by
+    tenant instead walked every recipient the tenant has, on every push."""
+    by_marketplace: dict[str, list[str]] = {}
+    for marketplace, number in keys:
+        by_marketplace.setdefault(marketplace, []).append(number)
+    quote = connection.ops.quote_name
+    orders, parties = quote(Order._meta.db_table), quote(Party._meta.db_table)
+    found: dict[Line, str] = {}
+    with connection.cursor() as cursor:
+        for marketplace, numbers in by_marketplace.items():
+            unique = sorted(set(numbers))
+            for start in range(0, len(unique), LOOKUP_CHUNK):
+                part = unique[start : start + LOOKUP_CHUNK]
+                cursor.execute(
+                    "SELECT o.marketplace, o.product_order_no, p.subject "  # noqa: S608 - no values
+                    f"FROM {orders} o JOIN {parties} p ON p.order_id = o.id "
+                    "WHERE o.tenant_id = %s AND o.marketplace = %s "
+                    f"AND o.product_order_no IN ({', '.join(['%s'] * len(part))}) "
+                    "AND p.role = %s AND p.tenant_id = %s",
+                    [tenant_id, marketplace, *part, PartyRole.RECIPIENT, tenant_id],
+                )
+                found.update(((m, n), s) for m, n, s in cursor.fetchall())
+    return found
 
 
 def _freeze_out(key: ApiKey, rows: Numbered, result: PushResult) -> Numbered:
     """Orders whose recipient is frozen (C6-03) are not updated; the refusal is recorded."""
     if not freeze_checkers or not rows:
         return rows
-    existing = {
-        (m, n): s
-        for m, n, s in Party.objects.filter(
-            tenant=key.tenant,
-            role=PartyRole.RECIPIENT,
-            order__product_order_no__in=[r.product_order_no for _, r in rows],
-        ).values_list("order__marketplace", "order__product_order_no", "subject")
-    }
+    existing = _recipients_of_lines(
+        key.tenant_id, [(r.marketplace, r.product_order_no) for _, r in rows]
+    )
     blocked = frozen(set(existing.values()))
     if not blocked:
         return rows

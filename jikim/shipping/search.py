@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Model
+from django.http import Http404
 
-from jikim.shipping.models import Order, Party, PartyRole
+from jikim.shipping.models import Order, Party, PartyRole, Shipment
 from jikim.vault import blind
 from jikim.vault.models import BlindIndexEntry
 
@@ -90,3 +91,15 @@ def recipients_of(order_ids: Sequence[int]) -> list[Party]:
     marks = ", ".join(["%s"] * len(order_ids))
     sql = f"SELECT * FROM {_table(Party)} WHERE role = %s AND order_id IN ({marks}) ORDER BY id"  # noqa: S608
     return list(Party.objects.raw(sql, [PartyRole.RECIPIENT, *order_ids]))
+
+
+def order_of(tenant_id: int, order_id: int) -> tuple[Order, Shipment | None]:
+    """One order of the tenant and its shipment, for the detail page; another tenant's order
+    is 404 like a missing one. Written out for the same reason as `orders_matching`: the
+    ORM's building of the joined query took twice as long as these two statements."""
+    sql = f"SELECT * FROM {_table(Order)} WHERE id = %s AND tenant_id = %s"  # noqa: S608
+    order = next(iter(Order.objects.raw(sql, [order_id, tenant_id])), None)
+    if order is None:
+        raise Http404
+    sql = f"SELECT * FROM {_table(Shipment)} WHERE order_id = %s"  # noqa: S608
+    return order, next(iter(Shipment.objects.raw(sql, [order.pk])), None)

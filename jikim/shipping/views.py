@@ -3,6 +3,7 @@ and the upload → preview → commit flow. Thin: forms validate, actions change
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -11,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from jikim.accounts.tenancy import Scope, scope_for
@@ -111,8 +114,7 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def order_detail(request: HttpRequest, slug: str, order_id: int) -> HttpResponse:
     scope = scope_for(request, slug)
-    # The shipment comes with the order (one query, not two): the page shows it.
-    order = scope.get(Order.objects.select_related("shipment"), pk=order_id)
+    order, shipment = search.order_of(scope.tenant.pk, order_id)
     party = next(iter(search.recipients_of([order.pk])), None)
     unmasked = False
     form = UnmaskForm(request.POST or None)
@@ -136,7 +138,6 @@ def order_detail(request: HttpRequest, slug: str, order_id: int) -> HttpResponse
             values = _detail(scope, party)
     else:
         values = _detail(scope, party)
-    shipment = getattr(order, "shipment", None)
     return render(
         request,
         "shipping/order_detail.html",
@@ -146,9 +147,20 @@ def order_detail(request: HttpRequest, slug: str, order_id: int) -> HttpResponse
             "party": values,
             "unmasked": unmasked,
             "form": form,
+            "blank_fields": None if form.is_bound else _blank_unmask_fields(get_language()),
             "shipment": shipment,
         },
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_unmask_fields(language: str) -> dict[str, SafeString]:
+    """The unmask form's inputs as a blank form draws them, kept per language: every
+    detail page shows them, and drawing two widgets through the form renderer took longer
+    than the rest of the page's content. A submitted form is drawn afresh (its values,
+    its errors)."""
+    form = UnmaskForm()
+    return {name: SafeString(form[name]) for name in form.fields}
 
 
 def _fields_for(purpose: str) -> list[str]:
