@@ -192,13 +192,17 @@ def do_set_mapping(
     analyse_batch.enqueue(batch.pk)
 
 
-def _refuse(batch: ImportBatch, exc: FileRefused) -> None:
+def _mark_refused(batch: ImportBatch, exc: FileRefused) -> None:
     batch.status = BatchStatus.REFUSED
     batch.refusal_code = exc.code
     batch.refusal_message = str(exc.message)[:300]
     batch.staged = None
     batch.finished_at = clock.now()
     batch.save()
+
+
+def _refuse(batch: ImportBatch, exc: FileRefused) -> None:
+    _mark_refused(batch, exc)
     access.shred([batch.subject], actor=access.SYSTEM, reason="import refused")
 
 
@@ -292,30 +296,37 @@ def commit(batch_id: int, analysis: Analysis | None = None) -> None:
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != BatchStatus.COMMITTING:
             return
-        clean = analysis.clean if analysis is not None else _staged_rows(batch)
-        stored = store(batch.tenant, clean, batch=batch)
-        batch.status = BatchStatus.COMMITTED
-        batch.new_rows, batch.updated_rows = stored.new, stored.updated
-        batch.unchanged_rows = stored.unchanged
-        batch.staged = None
-        batch.finished_at = clock.now()
-        batch.save()
-        uploader = batch.uploaded_by
-        record(
-            "create",
-            actor=uploader,
-            tenant_id=batch.tenant_id,
-            subjects=stored.subjects,
-            purpose="service_delivery",
-            detail={
-                "batch": batch.pk,
-                "new": stored.new,
-                "updated": stored.updated,
-                "unchanged": stored.unchanged,
-                "rejected": batch.rejected_rows,
-            },
-        )
-    access.shred([batch.subject], actor=access.SYSTEM, reason="import committed")
+        try:
+            clean = analysis.clean if analysis is not None else _staged_rows(batch)
+        except staging.StaleAnalysis:
+            # Kept by an older version in a form this one cannot read: refused with a
+            # clear message (nothing was stored), not left committing until it expires.
+            clean = None
+            _mark_refused(batch, FileRefused("stale_preview"))
+        if clean is not None:
+            stored = store(batch.tenant, clean, batch=batch)
+            batch.status = BatchStatus.COMMITTED
+            batch.new_rows, batch.updated_rows = stored.new, stored.updated
+            batch.unchanged_rows = stored.unchanged
+            batch.staged = None
+            batch.finished_at = clock.now()
+            batch.save()
+            record(
+                "create",
+                actor=batch.uploaded_by,
+                tenant_id=batch.tenant_id,
+                subjects=stored.subjects,
+                purpose="service_delivery",
+                detail={
+                    "batch": batch.pk,
+                    "new": stored.new,
+                    "updated": stored.updated,
+                    "unchanged": stored.unchanged,
+                    "rejected": batch.rejected_rows,
+                },
+            )
+    reason = "import committed" if clean is not None else "import refused"
+    access.shred([batch.subject], actor=access.SYSTEM, reason=reason)
 
 
 @transaction.atomic

@@ -140,3 +140,27 @@ def test_a_batch_previewed_with_the_file_kept_commits_from_the_file(alice) -> No
     actions.commit(batch.pk)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.COMMITTED and batch.new_rows > 0
+
+
+@pytest.mark.django_db
+def test_a_kept_analysis_this_version_cannot_read_is_refused_with_advice(alice) -> None:
+    """Previewed before an upgrade that changed the kept rows' form: the seller is told to
+    upload again, nothing is stored, and the kept rows are shredded with the batch key."""
+    from jikim.vault import keyring
+
+    tenant = Tenant.objects.get(slug="alice")
+    batch = actions.do_receive_upload(
+        alice, tenant, data=files.smartstore_xlsx(), filename="s.xlsx", password=None, queue=False
+    )
+    assert actions.analyse(batch.pk) is not None
+    batch.refresh_from_db()
+    document = _document(actions._staged(batch))
+    stale = {"fields": document["fields"][1:], "rows": [r[1:] for r in document["rows"]]}
+    batch.staged, batch.status = _staged(stale), BatchStatus.COMMITTING
+    batch.save()
+    actions.commit(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.REFUSED and batch.refusal_code == "stale_preview"
+    assert "다시 올려 주세요" in batch.refusal_message
+    assert batch.staged is None and keyring.is_shredded(batch.subject)
+    assert not Order.objects.filter(tenant=tenant).exists()
