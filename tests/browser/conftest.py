@@ -18,6 +18,17 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("JIKIM_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last, in every worker: the live server they share stays up for the
+    session with threads holding database connections, and the backup-restore tests must
+    not rewrite databases under connections they cannot close (a restore in production,
+    too, requires the web and worker processes stopped)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
