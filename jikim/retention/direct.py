@@ -23,9 +23,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from jikim import clock
-from jikim.retention import rules
+from jikim.retention import ledger
 from jikim.retention.holds import count_held, held, unheld_sql
-from jikim.retention.models import DestructionItem, ItemStatus, LedgerEntry, Sweep
+from jikim.retention.models import DestructionItem, ItemStatus, Sweep
 from jikim.retention.sources import Source
 from jikim.vault import access, sqllist
 
@@ -157,52 +157,14 @@ def destroy(sweep: Sweep, source: Source, stage: str, rows: list[_Row]) -> dict[
         for rule_id, dues in sorted(groups.items()):
             # Both forms order as the moments they stand for (SQLite's text is one UTC
             # format), so only the ends are parsed.
-            _ledger(
+            ledger.add(
                 sweep,
                 stage,
                 source,
                 rule_id,
-                len(dues),
-                _moment(min(dues)),
-                _moment(max(dues)),
-                now,
+                count=len(dues),
+                due_from=_moment(min(dues)),
+                due_to=_moment(max(dues)),
+                now=now,
             )
     return {rule_id: len(dues) for rule_id, dues in groups.items()}
-
-
-def _ledger(
-    sweep: Sweep,
-    stage: str,
-    source: Source,
-    rule_id: str,
-    count: int,
-    due_from: dt.datetime,
-    due_to: dt.datetime,
-    now: dt.datetime,
-) -> None:
-    entry = (
-        LedgerEntry.objects.select_for_update()
-        .filter(sweep=sweep, stage=stage, source=source.name, rule=rule_id)
-        .first()
-    )
-    if entry is None:
-        rule = rules.rule(rule_id)
-        LedgerEntry.objects.create(
-            sweep=sweep,
-            stage=stage,
-            source=source.name,
-            rule=rule_id,
-            rule_label=rule.label,
-            legal_basis=rule.basis,
-            count=count,
-            due_from=due_from,
-            due_to=due_to,
-            done_at=now,
-            method=source.method,
-        )
-    else:
-        entry.count += count
-        entry.due_from = min(entry.due_from, due_from)
-        entry.due_to = max(entry.due_to, due_to)
-        entry.done_at = now
-        entry.save(update_fields=["count", "due_from", "due_to", "done_at"])

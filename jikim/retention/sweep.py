@@ -20,12 +20,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 
 from jikim import clock, pagecache, plannerstats
-from jikim.retention import direct, rules
+from jikim.retention import direct, ledger
 from jikim.retention.holds import held
-from jikim.retention.models import DestructionItem, ItemStatus, LedgerEntry, Stage, Sweep
+from jikim.retention.models import DestructionItem, ItemStatus, Stage, Sweep
 from jikim.retention.planning import insert_items, plan
 from jikim.retention.separated import sweeping
-from jikim.retention.sources import BY_NAME, SOURCES, Due, Source
+from jikim.retention.sources import BY_NAME, SOURCES, Due
 from jikim.vault import access, keyring, orphans, sqllist
 from jikim.vault.models import BlindIndexEntry, DataKey
 from jikim.vault.routers import KEYRING
@@ -100,7 +100,17 @@ def _execute(
             .order_by("rule")
         )
         for group in done:
-            _ledger(sweep, stage, source, group, now)
+            ledger.add(
+                sweep,
+                stage,
+                source,
+                group["rule"],
+                count=group["n"],
+                due_from=group["due_from"],
+                due_to=group["due_to"],
+                now=now,
+                approver=group["approver"] or "",
+            )
             rule_id, count = group["rule"], group["n"]
             report.by_rule[rule_id] = report.by_rule.get(rule_id, 0) + count
         if stage == Stage.MOVE:
@@ -122,39 +132,6 @@ def _mark_done(sweep: Sweep, pks: list[int], now: dt.datetime) -> None:
                 sqllist.param(connection, pks),
             ],
         )
-
-
-def _ledger(
-    sweep: Sweep, stage: str, source: Source, group: dict[str, Any], now: dt.datetime
-) -> None:
-    rule = rules.rule(group["rule"])
-    method = getattr(source, "method_move" if stage == Stage.MOVE else "method")
-    entry = (
-        LedgerEntry.objects.select_for_update()
-        .filter(sweep=sweep, stage=stage, source=source.name, rule=rule.id)
-        .first()
-    )
-    if entry is None:
-        LedgerEntry.objects.create(
-            sweep=sweep,
-            stage=stage,
-            source=source.name,
-            rule=rule.id,
-            rule_label=rule.label,
-            legal_basis=rule.basis,
-            count=group["n"],
-            due_from=group["due_from"],
-            due_to=group["due_to"],
-            done_at=now,
-            method=method,
-            approver=group["approver"] or "",
-        )
-    else:
-        entry.count += group["n"]
-        entry.due_from = min(entry.due_from, group["due_from"])
-        entry.due_to = max(entry.due_to, group["due_to"])
-        entry.done_at = now
-        entry.save()
 
 
 def _batches(stage: str, subjects: list[str] | None = None) -> Iterator[list[_Item]]:

@@ -28,7 +28,7 @@ def _sweep(at: dt.datetime = LATER) -> sweep.Report:
 
 
 @override_settings(RETENTION_SWEEP_BATCH=1)
-def test_a_hold_placed_while_the_sweep_runs_wins(alice, monkeypatch) -> None:
+def test_c4_04_a_hold_placed_while_the_sweep_runs_wins(alice, monkeypatch) -> None:
     with time_machine.travel(T0, tick=False):
         parties = seller_with_orders(alice)
     for party in parties:
@@ -57,7 +57,7 @@ def test_a_hold_placed_while_the_sweep_runs_wins(alice, monkeypatch) -> None:
     assert not DestructionItem.objects.filter(subject=last.subject).exists()
 
 
-def test_a_recipient_due_under_two_rules_is_destroyed_and_ledgered_once(alice) -> None:
+def test_c4_00_a_recipient_due_under_two_rules_is_destroyed_and_ledgered_once(alice) -> None:
     with time_machine.travel(T0, tick=False):
         parties = seller_with_orders(alice)
     for party in parties:
