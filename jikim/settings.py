@@ -172,6 +172,7 @@ def _database(url: str | None, sqlite_file: Path) -> dict[str, Any]:
             "TEST": {"NAME": str(sqlite_file.with_name("test_" + sqlite_file.name))},
         }
     if config["ENGINE"].endswith("sqlite3"):
+        config["ENGINE"] = "jikim.backends.sqlite3"  # waits for the write lock in short polls
         # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock
         # at BEGIN so concurrent writers queue instead of failing mid-transaction.
         config["OPTIONS"] = {
