@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from itertools import compress
 
 from .rows import FIELDS, OrderRow, RowProblem, problem
@@ -24,6 +25,7 @@ COMPUTED_FIELDS = frozenset(
 _BLANKS = re.compile(r"[\s\ufeff]+")
 
 
+@lru_cache(maxsize=4096)  # the same few hundred header strings, in every upload
 def normalize_header(text: str) -> str:
     """Compare headers the way a person would: ignore spacing, line breaks, width.
 
@@ -60,11 +62,25 @@ class Layout:
 
     def match_score(self, header_row: Sequence[str]) -> int:
         """How well a row looks like this layout's header: 0 = not at all."""
-        present = {normalize_header(cell) for cell in header_row if cell}
-        for group in self.required:
-            if not any(normalize_header(h) in present for h in group):
-                return 0
-        return sum(1 for h in self.columns if normalize_header(h) in present)
+        return self.score_headers(header_set(header_row))
+
+    def score_headers(self, present: set[str]) -> int:
+        """`match_score` for a row already folded by `header_set`."""
+        if not all(group & present for group in self._required_folded):
+            return 0
+        return sum(1 for h in self._columns_folded if h in present)
+
+    @cached_property
+    def _required_folded(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(map(normalize_header, group)) for group in self.required)
+
+    @cached_property
+    def _columns_folded(self) -> tuple[str, ...]:
+        return tuple(map(normalize_header, self.columns))
+
+
+def header_set(header_row: Sequence[str]) -> set[str]:
+    return {normalize_header(cell) for cell in header_row if cell}
 
 
 def column_letter(index: int) -> str:

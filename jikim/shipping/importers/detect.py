@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import coupang, elevenst, esm, smartstore
-from .base import Layout
+from .base import Layout, header_set
 from .errors import FileRefused
 from .generic import layout_from_mapping
 
@@ -39,8 +39,9 @@ def detect_format(
         raise FileRefused("empty")
     best: tuple[int, int, Layout] | None = None
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        present = header_set(row)
         for layout in KNOWN_LAYOUTS:
-            score = layout.match_score(row)
+            score = layout.score_headers(present)
             # Ties go to the earlier row and to the earlier (more specific) layout.
             if score and (best is None or score > best[0]):
                 best = (score, index, layout)
