@@ -52,14 +52,12 @@ def orders_matching(tenant_id: int, query: Query) -> list[Order]:
 
     One SQL statement written out rather than composed with the ORM: composing the nested
     index → recipient → order subqueries costs about 2 ms per search in Python, twenty times
-    what the database needs to answer them through its indexes."""
-    conditions: list[str] = []
+    what the database needs to answer them through its indexes. Each way of finding orders
+    is its own indexed branch of a UNION: joined by OR in one condition, PostgreSQL read
+    every order of the seller for a full phone number (searched as a phone and as an order
+    number), 20 ms at 200,000 orders and growing with them."""
+    branches: list[str] = []
     params: list[object] = [tenant_id]
-    recipients = (
-        f"o.id IN (SELECT p.order_id FROM {_table(Party)} p WHERE p.role = %s AND p.subject IN "  # noqa: S608
-        f"(SELECT b.subject FROM {_table(BlindIndexEntry)} b "
-        "WHERE b.name = %s AND b.tenant_id = %s AND b.digest = %s))"
-    )
     for kind in query.kinds:
         if kind in ("phone", "last4", "name"):
             category = "recipient.name" if kind == "name" else "recipient.phone"
@@ -68,16 +66,23 @@ def orders_matching(tenant_id: int, query: Query) -> list[Order]:
                 continue
             # The index entries are scoped to the tenant and the outer condition keeps the
             # orders to it: no tenant condition on the recipients, so the subject index drives.
-            conditions.append(recipients)
+            branches.append(
+                f"SELECT p.order_id FROM {_table(Party)} p WHERE p.role = %s AND p.subject IN "  # noqa: S608
+                f"(SELECT b.subject FROM {_table(BlindIndexEntry)} b "
+                "WHERE b.name = %s AND b.tenant_id = %s AND b.digest = %s)"
+            )
             params += [PartyRole.RECIPIENT, blind.index_name(category, kind), tenant_id, digest]
         elif kind == "order":
-            conditions.append("o.order_no = %s OR o.product_order_no = %s")
-            params += [query.text, query.text]
-    if not conditions:
+            for column in ("order_no", "product_order_no"):
+                branches.append(
+                    f"SELECT x.id FROM {_table(Order)} x WHERE x.tenant_id = %s AND x.{column} = %s"  # noqa: S608
+                )
+                params += [tenant_id, query.text]
+    if not branches:
         return []
     sql = (
-        f"SELECT o.* FROM {_table(Order)} o WHERE o.tenant_id = %s AND ({' OR '.join(conditions)}) "  # noqa: S608
-        f"ORDER BY o.ordered_at DESC, o.id DESC LIMIT {MAX_RESULTS:d}"
+        f"SELECT o.* FROM {_table(Order)} o WHERE o.tenant_id = %s AND o.id IN "  # noqa: S608
+        f"({' UNION '.join(branches)}) ORDER BY o.ordered_at DESC, o.id DESC LIMIT {MAX_RESULTS:d}"
     )
     return list(Order.objects.raw(sql, params))
 
