@@ -1,4 +1,5 @@
-"""Fresh planner statistics before a bulk operation decides its plans (PostgreSQL).
+"""Fresh planner statistics around bulk operations (PostgreSQL): before a sweep decides its
+plans, and after an import, for the searches that follow it.
 
 A sweep reads and deletes by lists of subject ids, ten thousand at a time. PostgreSQL picks
 between an index and a full scan from its table statistics; when many rows arrived since
@@ -11,6 +12,9 @@ per table, so it costs about the same on any size of table.
 from __future__ import annotations
 
 from django.db import connections
+
+# An import adding this many orders refreshes the statistics of the tables it filled.
+AFTER_IMPORT_ROWS = 1000
 
 
 def refresh(alias: str, models: list[type]) -> None:

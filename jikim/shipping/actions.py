@@ -11,17 +11,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from jikim import clock
+from jikim import clock, plannerstats
 from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
 from jikim.shipping import gcpause, importers, staging
 from jikim.shipping.contenthash import content_hasher
 from jikim.shipping.importers import FileRefused, ParsedFile
 from jikim.shipping.importers.reading import _decrypt_ooxml
-from jikim.shipping.models import BatchStatus, ColumnMapping, ImportBatch
+from jikim.shipping.models import BatchStatus, ColumnMapping, ImportBatch, Order, Party
 from jikim.shipping.normalising import CleanRow, Normaliser, Problem
 from jikim.shipping.storing import existing_lines, store
 from jikim.vault import access, keyring
+from jikim.vault.models import BlindIndexEntry
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -327,6 +328,10 @@ def commit(batch_id: int, analysis: Analysis | None = None) -> None:
             )
     reason = "import committed" if clean is not None else "import refused"
     access.shred([batch.subject], actor=access.SYSTEM, reason=reason)
+    if clean is not None and stored.new >= plannerstats.AFTER_IMPORT_ROWS:
+        # Searches right after a large import would otherwise be planned with the table
+        # sizes from before it (a scan of every order instead of the blind index).
+        plannerstats.refresh("default", [Order, Party, BlindIndexEntry])
 
 
 @transaction.atomic

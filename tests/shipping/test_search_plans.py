@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from bench.import_bench import build
+from jikim import plannerstats
 from jikim.accounts.models import Tenant
-from jikim.shipping import search
+from jikim.shipping import actions, search
 from jikim.shipping.models import Order
 from jikim.vault import blind
 
@@ -124,3 +126,24 @@ def test_the_order_list_pages_newest_first_through_an_index(tenant_id: int) -> N
     nodes = list(_nodes(plan[0]["Plan"]))  # type: ignore[index]
     assert not [n for n in nodes if n["Node Type"] in ("Sort", "Incremental Sort")], nodes
     assert any(n.get("Index Name") == "orders_by_date" for n in nodes), nodes
+
+
+def test_a_large_import_refreshes_the_planners_statistics(alice: Any) -> None:
+    """PostgreSQL plans from statistics that autovacuum refreshes only later: a search
+    right after a seller's first large import would be planned for empty tables."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite chooses its indexes without statistics")
+    tenant = Tenant.objects.get(slug="alice")
+    batch = actions.do_import_file(
+        alice, tenant, data=build(plannerstats.AFTER_IMPORT_ROWS), filename="주문.xlsx"
+    )
+    assert batch.status == "committed"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
+            "('shipping_order', 'shipping_party', 'vault_blindindexentry')"
+        )
+        estimated = dict(cursor.fetchall())
+    assert estimated["shipping_order"] >= plannerstats.AFTER_IMPORT_ROWS, estimated
+    assert estimated["shipping_party"] >= plannerstats.AFTER_IMPORT_ROWS, estimated
+    assert estimated["vault_blindindexentry"] >= plannerstats.AFTER_IMPORT_ROWS, estimated
