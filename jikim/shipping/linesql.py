@@ -9,28 +9,18 @@ from typing import Any
 
 from django.db import connection
 
+from jikim.bulkinsert import insert_rows
 from jikim.shipping.models import Order
 
 # Parameters per IN list (under SQLite's conservative limit of 999).
 LOOKUP_CHUNK = 900  # +2 for tenant and marketplace
-INSERT_BATCH = 2000
 
 
 def raw_insert(model: type[Any], columns: list[str], values: list[tuple[Any, ...]]) -> None:
-    """A plain multi-row INSERT: for the hot tables of a bulk import, the ORM's per-value
+    """A plain bulk insert: for the hot tables of a bulk import, the ORM's per-value
     preparation costs more than sealing the values does. Callers pass database-ready
     values (datetimes through `db_datetime`)."""
-    if not values:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), INSERT_BATCH):
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names from the model
-                values[start : start + INSERT_BATCH],
-            )
+    insert_rows(connection, model._meta.db_table, columns, values)
 
 
 def existing_lines(

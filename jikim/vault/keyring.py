@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connections, transaction
 
 from jikim import clock
+from jikim.bulkinsert import insert_rows
 from jikim.vault import masterkey, sqllist
 from jikim.vault.models import DataKey, IndexRootKey
 from jikim.vault.routers import KEYRING
@@ -108,6 +109,9 @@ def ensure(subjects: Iterable[str]) -> dict[str, Material]:
     return {s: m for s, m in loaded.items() if m is not None}
 
 
+KEY_COLUMNS = ("subject", "wrapped", "kek", "created_at")
+
+
 def create(subjects: Iterable[str]) -> dict[str, Material]:
     """Keys for brand-new subjects (fresh random ids, as `new_subject` makes): the bulk
     import's fast path, which skips the look-up `ensure` does. A raw insert (the ORM's
@@ -131,18 +135,13 @@ def create(subjects: Iterable[str]) -> dict[str, Material]:
         nonce = randomness[offset + 32 : offset + 44]
         rows.append((subject, nonce + encrypt(nonce, raw, _aad(subject)), fingerprint, created_at))
     quote = connection.ops.quote_name
-    insert = (
-        f"INSERT INTO {quote(DataKey._meta.db_table)} "  # noqa: S608 - names from the model
-        f"({quote('subject')}, {quote('wrapped')}, {quote('kek')}, {quote('created_at')}) "
-        "VALUES (%s, %s, %s, %s)"
-    )
     select = (
         f"SELECT {quote('id')}, {quote('subject')} FROM {quote(DataKey._meta.db_table)} "  # noqa: S608
         f"WHERE {quote('subject')} IN "
     )
     out = {}
     with transaction.atomic(using=KEYRING), connection.cursor() as cursor:
-        cursor.executemany(insert, rows)
+        insert_rows(connection, DataKey._meta.db_table, KEY_COLUMNS, rows)
         for start in range(0, len(wanted), 900):  # IN lists within SQLite's 999 parameters
             part = wanted[start : start + 900]
             cursor.execute(select + f"({', '.join(['%s'] * len(part))})", part)
