@@ -15,7 +15,9 @@ the baseline differs from the mixed work only in what the views do.
 
 An answer other than the expected one (200, or 302 after an upload) is an error; there
 must be none. Not part of CI.
-Last line: ratio_vs_hello=<mixed requests/s / hello requests/s> (goal >= 0.5).
+Last line: ratio_vs_hello=<mixed requests/s / hello requests/s> (goal >= 0.5). The line
+before the errors gives the server's CPU time per request of each phase (gunicorn master
+and workers, from /proc) and their ratio: steadier than throughput on a shared machine.
 
 Read the ratio with both rates: the hello pays the whole middleware stack (session and
 user look-up, the service log row), so making that stack cheaper raises the hello rate more
@@ -359,6 +361,21 @@ def drive(site: Site, kinds: list[str], clients: int, cookie: str) -> Tally:
     return tally
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the gunicorn master and its workers (Linux /proc): the
+    server's cost per request, steadier than throughput on a shared machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended while being read
+        if int(fields[1]) == pid or stat.parent.name == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def mixed_kinds(n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     return rng.choices(list(MIX), weights=list(MIX.values()), k=n)
@@ -422,8 +439,11 @@ def main() -> None:
         warm = drive(site, mixed_kinds(200, seed=1) + ["hello"] * 200, args.clients, cookie)
         if warm.error_count:
             report("warm-up", warm)
+        cpu = [server_cpu(server.pid)]
         mixed = drive(site, mixed_kinds(args.requests, seed=2), args.clients, cookie)
+        cpu.append(server_cpu(server.pid))
         hello = drive(site, ["hello"] * args.requests, args.clients, cookie)
+        cpu.append(server_cpu(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -436,6 +456,11 @@ def main() -> None:
         shutil.rmtree(var, ignore_errors=True)
     else:
         print(f"var={var}")
+    mixed_ms, hello_ms = ((b - a) * 1000 / args.requests for a, b in itertools.pairwise(cpu))
+    print(
+        f"server_cpu_ms_per_request mixed={mixed_ms:.2f} hello={hello_ms:.2f} "
+        f"(cpu_ratio_vs_hello={hello_ms / mixed_ms:.2f})"
+    )
     print(f"errors={errors}")
     print(f"ratio_vs_hello={mixed_rate / hello_rate:.2f}")
     if errors:
