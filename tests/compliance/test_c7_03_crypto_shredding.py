@@ -11,6 +11,7 @@ from django.db import connections
 
 from jikim.accounts.models import Member
 from jikim.vault import access, keyring, sealing
+from jikim.vault.fields import new_subject
 from jikim.vault.models import DataKey
 from tests.conftest import create_member
 from tests.dbscan import database_bytes
@@ -93,3 +94,23 @@ def test_c7_03_the_key_ring_is_a_separate_database() -> None:
     assert (main["ENGINE"], main["NAME"]) != (ring["ENGINE"], ring["NAME"])
     assert "vault_datakey" not in connections["default"].introspection.table_names()
     assert "vault_datakey" in connections["keyring"].introspection.table_names()
+
+
+def test_c7_03_shredded_keys_leave_no_bytes_in_the_key_ring_file() -> None:
+    """Many keys, some shredded: none of the shredded ones is left anywhere in the key ring's
+    file or its write-ahead log, while a live key is (the search would find one)."""
+    if connections["keyring"].vendor != "sqlite":
+        pytest.skip("the file is read byte by byte on SQLite")
+    subjects = sorted(new_subject("r") for _ in range(500))
+    keyring.create(subjects)
+    victims = subjects[::10]
+    wrapped = {
+        subject: bytes(value)
+        for subject, value in DataKey.objects.using("keyring")
+        .filter(subject__in=subjects)
+        .values_list("subject", "wrapped")
+    }
+    keyring.shred(victims)
+    data = database_bytes("keyring")
+    assert wrapped[subjects[1]] in data, "a live key is found where keys are kept"
+    assert not [s for s in victims if wrapped[s] in data], "shredded key bytes remain"
