@@ -25,7 +25,7 @@ LINKS = (
 
 
 @functools.lru_cache(maxsize=16)
-def _links(urlconf: str, prefix: str) -> MappingProxyType[str, str]:
+def links(urlconf: str, prefix: str) -> MappingProxyType[str, str]:
     return MappingProxyType({name: reverse(name, urlconf=urlconf) for name in LINKS})
 
 
@@ -39,7 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     role = getattr(user, "operator_role", "")
     return {
         "nav_slug": slug,
-        "nav_url": _links(str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix()),
+        "nav_url": links(str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix()),
         "nav_is_operator": is_operator,
         "nav_console": is_operator and operator_role_allows(role, "console"),
         "nav_audit_review": is_operator and operator_role_allows(role, "review_access"),

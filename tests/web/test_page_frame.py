@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from jikim.policy import cookies
+from jikim.web.templatetags import page_frame
 
 FRAME = engines["django"].from_string("{% load page_frame %}{% cookie_banner %}")
 POLICY = engines["django"].from_string("{% load policy_tags %}{% cookie_banner %}")
@@ -68,3 +69,67 @@ def test_a_page_carries_its_own_next_and_csrf_token() -> None:
     assert 'name="next" value="/privacy/?a=1"' in first
     assert 'name="next" value="/notices/"' in second
     assert "jikim-frame-" not in first + second
+
+
+BODY = engines["django"].from_string("{% load page_frame %}{% frame_body %}")
+FOOT = engines["django"].from_string("{% load page_frame %}{% frame_foot %}")
+
+
+class _Member:
+    is_authenticated = True
+
+    def __init__(self, login_id: str) -> None:
+        self.login_id = login_id
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("login_id", ["alice", "<b>&'\"bob</b>"])
+@pytest.mark.parametrize("path", PATHS)
+def test_the_kept_frame_is_the_frame_drawn_afresh(path: str, login_id: str, language: str) -> None:
+    """Header and footer come from a kept drawing with stand-ins; with the page's own login
+    id, token and address put in, they are what drawing them afresh gives."""
+    request = RequestFactory().get(path)
+    request.user = _Member(login_id)
+    csrf_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN}">'
+    with translation.override(language):
+        key = page_frame._key()
+        for signed_in in (True, False):
+            user = request.user if signed_in else AnonymousUser()
+            context = {"csrf_token": TOKEN, "user": user, "nav_slug": "alice"}
+            body = BODY.render(context, request=request)
+            nav = ("alice", "", False, False)
+            fresh = page_frame.draw(
+                "frame_body",
+                key,
+                (nav, signed_in),
+                login_id=login_id,
+                csrf_input=csrf_input,
+                next_path=path,
+            )
+            assert body == fresh
+            assert ("logout" in body) is signed_in
+            assert "jikim-frame-" not in body
+        foot = FOOT.render({"csrf_token": TOKEN}, request=request)
+        fresh_foot = page_frame.draw(
+            "frame_foot",
+            key,
+            (),
+            login_id="",
+            csrf_input=csrf_input,
+            next_path=request.get_full_path(),
+        )
+        assert foot == fresh_foot + _both(path)[1]
+    assert "jikim-frame-" not in foot and TOKEN in foot
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_shows_its_own_member(client: Client) -> None:
+    from tests.conftest import create_seller
+
+    for login_id in ("alice", "bob"):
+        seller = create_seller(login_id)
+        client.force_login(seller, backend="django.contrib.auth.backends.ModelBackend")
+        page = client.get("/privacy/").content.decode()
+        assert f'class="who">{seller.login_id}</a>' in page
+        assert 'name="csrfmiddlewaretoken" value="' in page
+        assert "jikim-frame-" not in page

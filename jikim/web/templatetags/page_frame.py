@@ -1,10 +1,13 @@
-"""The parts of the page frame (web/base.html) that are the same on every page for one
-language, URL configuration, tenant and role: the main navigation and the footer links,
-and the cookie banner around its two per-page values.
+"""The page frame (web/base.html) around each page's own blocks: the head, the header with
+the main navigation and the signed-in member's links, the footer with the language form, and
+the cookie banner.
 
-They are drawn once per process for each such combination and kept. Drawing them on every
-page (twenty URL reversals and as many translations) was half the time of drawing a
-search or order page; nothing in them depends on the request beyond the key.
+Each part is the same on every page for one language, URL configuration, tenant, role and
+signed-in state: it is drawn once per process for each such combination and kept, and the
+few per-page values (login id, CSRF token, the page's own address) are put into the kept
+drawing through stand-ins. Drawn afresh on every page, the frame (twenty URL reversals,
+as many translations, some forty template nodes) cost more than the search or order page
+inside it.
 """
 
 from __future__ import annotations
@@ -17,30 +20,83 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from jikim.policy.templatetags import policy_tags
+from jikim.web.context import links
 
 register = template.Library()
 
+# Stand-ins for the per-page values while a part is drawn: random, so that no text of the
+# frame or the policy can contain them, and free of characters escaping changes.
+_NEXT = f"jikim-frame-next-{secrets.token_hex(8)}"
+_CSRF = f"jikim-frame-csrf-{secrets.token_hex(8)}"
+_CSRF_INPUT = f"jikim-frame-csrfinput-{secrets.token_hex(8)}"
+_LOGIN = f"jikim-frame-login-{secrets.token_hex(8)}"
+
+Key = tuple[str, str, str]
+
+
+def _key() -> Key:
+    # What {% url %}, {% static %} and {% translate %} read from the thread while a part is
+    # drawn, so it names the result.
+    return (get_language() or "", str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+
 
 @functools.lru_cache(maxsize=1024)
-def _drawn(part: str, key: tuple[str, str, str], nav: tuple[Any, ...]) -> SafeString:
-    # `key` (language, URL configuration, script prefix) is what {% url %} and
-    # {% translate %} read from the thread while the part is drawn, so it names the result.
+def _drawn(part: str, key: Key, nav: tuple[Any, ...]) -> SafeString:
     slug, role, console, review = nav
     context = {"nav_slug": slug, "role": role, "nav_console": console, "nav_audit_review": review}
     return mark_safe(render_to_string(f"web/_{part}.html", context))  # noqa: S308 - our template, autoescaped
 
 
-def _key() -> tuple[str, str, str]:
-    return (get_language() or "", str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+def draw(
+    part: str, key: Key, state: tuple[Any, ...], *, login_id: str, csrf_input: str, next_path: str
+) -> str:
+    """One part of the frame drawn afresh with the given per-page values."""
+    context: dict[str, Any] = {
+        "nav_url": links(key[1], key[2]),
+        "login_id": login_id,
+        "csrf_input": mark_safe(csrf_input),  # noqa: S308 - built by _csrf_input or a stand-in
+        "next": next_path,
+    }
+    if part == "frame_body":
+        nav, context["authenticated"] = state
+        context["main_nav"] = _drawn("main_nav", key, nav)
+    elif part == "frame_foot":
+        context["foot_nav"] = _drawn("foot_nav", key, (None, "", False, False))
+    return render_to_string(f"web/_{part}.html", context)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kept(part: str, key: Key, state: tuple[Any, ...]) -> str:
+    return draw(part, key, state, login_id=_LOGIN, csrf_input=_CSRF_INPUT, next_path=_NEXT)
+
+
+def _csrf_input(context: Any) -> str:
+    """What {% csrf_token %} draws."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's "no token" marker
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+@register.simple_tag
+def frame_open() -> SafeString:
+    return mark_safe(_kept("frame_open", _key(), ()))  # noqa: S308 - our template
+
+
+@register.simple_tag
+def frame_head() -> SafeString:
+    return mark_safe(_kept("frame_head", _key(), ()))  # noqa: S308 - our template
 
 
 @register.simple_tag(takes_context=True)
-def main_nav(context: Any) -> SafeString:
+def frame_body(context: Any) -> SafeString:
+    user = context.get("user")
+    authenticated = bool(user is not None and user.is_authenticated)
     scope = context.get("scope")
     nav = (
         context.get("nav_slug"),
@@ -48,22 +104,28 @@ def main_nav(context: Any) -> SafeString:
         bool(context.get("nav_console")),
         bool(context.get("nav_audit_review")),
     )
-    return _drawn("main_nav", _key(), nav)
+    drawn = _kept("frame_body", _key(), (nav, authenticated))
+    if authenticated:
+        drawn = drawn.replace(_LOGIN, conditional_escape(user.login_id)).replace(
+            _CSRF_INPUT, _csrf_input(context)
+        )
+    return mark_safe(drawn)  # noqa: S308 - our template, autoescaped; values escaped here
 
 
-@register.simple_tag
-def foot_nav() -> SafeString:
-    return _drawn("foot_nav", _key(), (None, "", False, False))
-
-
-# Stand-ins for the banner's two per-page values while the rest of it is drawn: random, so
-# that no text of the policy can contain them, and free of characters escaping changes.
-_NEXT = f"jikim-frame-next-{secrets.token_hex(8)}"
-_CSRF = f"jikim-frame-csrf-{secrets.token_hex(8)}"
+@register.simple_tag(takes_context=True)
+def frame_foot(context: Any) -> SafeString:
+    request = context.get("request")
+    next_path = request.get_full_path() if request is not None else ""
+    drawn = (
+        _kept("frame_foot", _key(), ())
+        .replace(_CSRF_INPUT, _csrf_input(context))
+        .replace(_NEXT, conditional_escape(next_path))
+    )
+    return mark_safe(drawn + cookie_banner(context))  # noqa: S308 - as frame_body
 
 
 @functools.lru_cache(maxsize=64)
-def _banner(key: tuple[str, str, str], values: tuple[Any, ...] | None) -> str:
+def _banner(key: Key, values: tuple[Any, ...] | None) -> str:
     # `values` are every other variable policy/cookie_banner.html reads (None: not shown):
     # the template is the policy's own, so the banner is the same with or without the frame.
     if values is None:
