@@ -165,7 +165,12 @@ def store(
         # Lines are keyed per marketplace, and rows repeated in the file are folded above:
         # in a marketplace the tenant has no line in yet, every row is new, and no chunk
         # needs to look its numbers up (a first import of a large file).
-        fresh = {m for m in {r.marketplace for r in unique} if not _has_lines(tenant.pk, m)}
+        # A store of one chunk looks its numbers up in one query anyway: no need to ask.
+        fresh = (
+            {m for m in {r.marketplace for r in unique} if not _has_lines(tenant.pk, m)}
+            if len(unique) > CHUNK
+            else set()
+        )
         for start in range(0, len(unique), CHUNK):
             chunk = unique[start : start + CHUNK]
             _store_chunk(tenant, chunk, batch, result, hasher, fresh)

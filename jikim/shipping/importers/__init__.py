@@ -74,8 +74,10 @@ def parse_file(
         data, filename=filename, password=password, max_bytes=max_bytes, max_rows=max_rows
     )
     detected = detect_format(table.rows, mapping=mapping)
+    # Bound once: binding folds every header cell, as much work as mapping a small file.
+    bound = BoundLayout(detected.layout, table.rows[detected.header_row_index])
     rows, problems = parse_rows(
-        table.rows, detected.layout, detected.header_row_index, start_row=table.start_row
+        table.rows, bound, detected.header_row_index, start_row=table.start_row
     )
     if not rows and not problems:
         raise FileRefused("no_orders")
@@ -86,5 +88,5 @@ def parse_file(
         rows=rows,
         problems=problems,
         total_rows=len(rows) + len(problems),
-        headers=BoundLayout(detected.layout, table.rows[detected.header_row_index]).field_headers(),
+        headers=bound.field_headers(),
     )

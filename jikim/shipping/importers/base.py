@@ -206,14 +206,14 @@ class BoundLayout:
 
 def parse_rows(
     rows: Sequence[Sequence[str]],
-    layout: Layout,
+    bound: BoundLayout,
     header_row_index: int,
     *,
     start_row: int = 1,
 ) -> tuple[list[OrderRow], list[RowProblem]]:
-    """Map every data row below the header; blank rows and repeated headers are skipped."""
+    """Map every data row below the header (the row `bound` was bound to); blank rows and
+    repeated headers are skipped."""
     header = list(rows[header_row_index])
-    bound = BoundLayout(layout, header)
     parsed: list[OrderRow] = []
     problems: list[RowProblem] = []
     for index in range(header_row_index + 1, len(rows)):
