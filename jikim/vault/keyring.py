@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -159,6 +160,9 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
     connection = connections[KEYRING]
     table = connection.ops.quote_name(DataKey._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(clock.now())
+    # On PostgreSQL, the partitions that held the destroyed keys: only they are compacted.
+    returning = " RETURNING tableoid::regclass::text" if connection.vendor == "postgresql" else ""
+    held: set[str] = set()
     destroyed = 0
     # Two statements per chunk, not one per subject: a sweep shreds hundreds of thousands.
     with transaction.atomic(using=KEYRING), connection.cursor() as cursor:
@@ -166,10 +170,13 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
             values = sqllist.param(connection, chunk)
             cursor.execute(
                 f"UPDATE {table} SET wrapped = NULL, shredded_at = %s "  # noqa: S608
-                f"WHERE wrapped IS NOT NULL AND {sqllist.member_of(connection, 'subject')}",
+                f"WHERE wrapped IS NOT NULL AND {sqllist.member_of(connection, 'subject')}"
+                + returning,
                 [stamp, values],
             )
             destroyed += cursor.rowcount
+            if returning:
+                held.update(name for (name,) in cursor.fetchall())
             if cursor.rowcount == len(chunk):
                 continue  # every subject had a live key: no marker is missing
             # A subject that never had a key is recorded as shredded too, so no key can be
@@ -181,7 +188,7 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
                 [stamp, stamp, values],
             )
     if compact_after:
-        compact()
+        compact(held or None)
     return destroyed
 
 
@@ -201,8 +208,14 @@ def is_shredded(subject: str) -> bool:
     return DataKey.objects.using(KEYRING).filter(subject=subject, wrapped__isnull=True).exists()
 
 
-def compact() -> None:
-    """Make destroyed key bytes physically unrecoverable from the key ring's files."""
+# What PostgreSQL names a partition of the key ring (regclass text): checked before it
+# goes into a statement.
+_RELATION = re.compile(r"[a-z0-9_]+")
+
+
+def compact(relations: Collection[str] | None = None) -> None:
+    """Make destroyed key bytes physically unrecoverable from the key ring's files: from
+    the given partitions of its table (PostgreSQL), else from all of it."""
     connection = connections[KEYRING]
     if connection.in_atomic_block:
         return
@@ -214,7 +227,12 @@ def compact() -> None:
             # every shred, 1.2 s at a million keys, and removed nothing more.)
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         elif connection.vendor == "postgresql":
-            cursor.execute(f"VACUUM FULL {DataKey._meta.db_table}")
+            # VACUUM FULL writes the table anew and drops the old file, under an exclusive
+            # lock: on one partition, a thirty-second of the keys wait (vault 0003).
+            for relation in sorted(relations or [DataKey._meta.db_table]):
+                if not _RELATION.fullmatch(relation):
+                    raise ValueError("not a key-ring relation")
+                cursor.execute(f"VACUUM FULL {relation}")
 
 
 def index_root() -> bytes:

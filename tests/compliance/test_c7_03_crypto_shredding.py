@@ -114,3 +114,74 @@ def test_c7_03_shredded_keys_leave_no_bytes_in_the_key_ring_file() -> None:
     data = database_bytes("keyring")
     assert wrapped[subjects[1]] in data, "a live key is found where keys are kept"
     assert not [s for s in victims if wrapped[s] in data], "shredded key bytes remain"
+
+
+def _partition_files() -> dict[str, tuple[int, Path]]:
+    """Each partition of the PostgreSQL key ring: (its file node, its file)."""
+    with connections["keyring"].cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        root = Path(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT c.relname, c.relfilenode, pg_relation_filepath(c.oid) FROM pg_inherits i "
+            "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'vault_datakey'::regclass"
+        )
+        return {name: (node, root / path) for name, node, path in cursor.fetchall()}
+
+
+def _wrapped(subjects: list[str]) -> dict[str, bytes]:
+    return {
+        subject: bytes(value)
+        for subject, value in DataKey.objects.using("keyring")
+        .filter(subject__in=subjects)
+        .values_list("subject", "wrapped")
+    }
+
+
+def _partition_of(subject: str) -> str:
+    with connections["keyring"].cursor() as cursor:
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM vault_datakey WHERE subject = %s", [subject]
+        )
+        return str(cursor.fetchone()[0])
+
+
+def test_c7_03_a_shred_rewrites_only_the_key_ring_partitions_that_held_the_keys() -> None:
+    """PostgreSQL: the key ring is in partitions, and a shred rewrites (VACUUM FULL) the
+    ones that held the destroyed keys, not the whole key ring under its lock."""
+    if connections["keyring"].vendor != "postgresql":
+        pytest.skip("partitions of the key ring exist on PostgreSQL")
+    subjects = sorted(new_subject("r") for _ in range(300))
+    keyring.create(subjects)
+    before = _partition_files()
+    assert len(before) == 32
+    victim = subjects[7]
+    held = _partition_of(victim)
+    keyring.shred([victim])
+    after = _partition_files()
+    changed = {name for name in before if before[name][0] != after[name][0]}
+    assert changed == {held}, "only the victim's partition is written anew"
+    assert keyring.load([victim]) == {victim: None}
+    assert keyring.load(subjects[:3])[subjects[0]] is not None
+
+
+def test_c7_03_shredded_keys_leave_no_bytes_in_the_key_ring_relation() -> None:
+    """PostgreSQL: after a shred and a checkpoint, no shredded key's bytes are in any file
+    of the key ring's table, while live keys are (the search would find one)."""
+    if connections["keyring"].vendor != "postgresql":
+        pytest.skip("the relation files are read on PostgreSQL")
+    subjects = sorted(new_subject("r") for _ in range(500))
+    keyring.create(subjects)
+    wrapped = _wrapped(subjects)
+    victims = subjects[::10]
+    keyring.shred(victims)
+    with connections["keyring"].cursor() as cursor:
+        cursor.execute("CHECKPOINT")  # the rewritten pages leave shared memory for the files
+    files = [path for _, path in _partition_files().values()]
+    if not all(path.exists() for path in files):
+        pytest.skip("the database's files are not on this machine")
+    data = b"".join(
+        path.read_bytes() + b"".join(p.read_bytes() for p in path.parent.glob(f"{path.name}.*"))
+        for path in files
+    )
+    assert wrapped[subjects[1]] in data, "a live key is found where keys are kept"
+    assert not [s for s in victims if wrapped[s] in data], "shredded key bytes remain"
