@@ -187,7 +187,7 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
                 "WHERE true ON CONFLICT (subject) DO NOTHING",
                 [stamp, stamp, values],
             )
-    if compact_after:
+    if compact_after and destroyed:  # no key destroyed, no key bytes to remove
         compact(held or None)
     return destroyed
 

@@ -160,6 +160,8 @@ def test_c7_03_a_shred_rewrites_only_the_key_ring_partitions_that_held_the_keys(
     after = _partition_files()
     changed = {name for name in before if before[name][0] != after[name][0]}
     assert changed == {held}, "only the victim's partition is written anew"
+    keyring.shred([victim, new_subject("never")])  # nothing left to destroy: nothing rewritten
+    assert _partition_files() == after
     assert keyring.load([victim]) == {victim: None}
     assert keyring.load(subjects[:3])[subjects[0]] is not None
 
