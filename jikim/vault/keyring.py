@@ -150,6 +150,11 @@ def create(subjects: Iterable[str]) -> dict[str, Material]:
     return out
 
 
+# Up to this many subjects a shred names them in one `= ANY` condition (PostgreSQL prunes
+# the partitions for each while planning), beyond it joins with them.
+_FEW = 100
+
+
 def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
     """Destroy the data keys of these subjects. Returns how many keys were destroyed.
 
@@ -168,12 +173,22 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
     with transaction.atomic(using=KEYRING), connection.cursor() as cursor:
         for chunk in sqllist.chunks(wanted):
             values = sqllist.param(connection, chunk)
-            cursor.execute(
-                f"UPDATE {table} SET wrapped = NULL, shredded_at = %s "  # noqa: S608
-                f"WHERE wrapped IS NOT NULL AND {sqllist.member_of(connection, 'subject')}"
-                + returning,
-                [stamp, values],
-            )
+            if returning and len(chunk) > _FEW:
+                # Many subjects over the partitions: joined with the list, not `= ANY(list)`,
+                # whose planning pruned partitions value by value (255 ms for 10,000).
+                cursor.execute(
+                    f"UPDATE {table} k SET wrapped = NULL, shredded_at = %s "  # noqa: S608
+                    f"FROM {sqllist.rows_of(connection, 's')} WHERE k.subject = s.v "
+                    "AND k.wrapped IS NOT NULL RETURNING k.tableoid::regclass::text",
+                    [stamp, values],
+                )
+            else:
+                cursor.execute(
+                    f"UPDATE {table} SET wrapped = NULL, shredded_at = %s "  # noqa: S608
+                    f"WHERE wrapped IS NOT NULL AND {sqllist.member_of(connection, 'subject')}"
+                    + returning,
+                    [stamp, values],
+                )
             destroyed += cursor.rowcount
             if returning:
                 held.update(name for (name,) in cursor.fetchall())
