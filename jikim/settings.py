@@ -221,6 +221,8 @@ RETENTION_REQUIRE_APPROVAL = _flag("JIKIM_RETENTION_REQUIRE_APPROVAL")
 # and two commits), smaller holds locks for less time.
 RETENTION_SWEEP_BATCH = _int("JIKIM_RETENTION_SWEEP_BATCH", 10000)
 VAULT_ORPHAN_KEY_GRACE_HOURS = _int("JIKIM_VAULT_ORPHAN_KEY_GRACE_HOURS", 24)  # vault.orphans
+# How long a compaction of the key ring waits for older transactions (keyring.compact).
+VAULT_COMPACT_WAIT_SECONDS = _int("JIKIM_VAULT_COMPACT_WAIT_SECONDS", 30)
 OLD_MASTER_KEY_FILES = [p for p in os.environ.get("JIKIM_OLD_MASTER_KEY_FILES", "").split(",") if p]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,20 +7,27 @@ that a shred takes effect in every process at once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
-from collections.abc import Collection, Iterable
+import time
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
 from django.db import connections, transaction
 
 from jikim import clock
 from jikim.bulkinsert import insert_rows
-from jikim.vault import masterkey, sqllist
+from jikim.vault import keyparts, masterkey, sqllist
 from jikim.vault.models import DataKey, IndexRootKey
 from jikim.vault.routers import KEYRING
+
+logger = logging.getLogger(__name__)
 
 
 class SubjectShredded(Exception):
@@ -151,7 +158,7 @@ def create(subjects: Iterable[str]) -> dict[str, Material]:
 
 
 # Up to this many subjects a shred names them in one `= ANY` condition (PostgreSQL prunes
-# the partitions for each while planning), beyond it joins with them.
+# the partitions for each while planning), beyond it routes them to their partitions.
 _FEW = 100
 
 
@@ -169,30 +176,23 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
     returning = " RETURNING tableoid::regclass::text" if connection.vendor == "postgresql" else ""
     held: set[str] = set()
     destroyed = 0
-    # Two statements per chunk, not one per subject: a sweep shreds hundreds of thousands.
+    # A few statements per chunk, not one per subject: a sweep shreds hundreds of thousands.
     with transaction.atomic(using=KEYRING), connection.cursor() as cursor:
         for chunk in sqllist.chunks(wanted):
-            values = sqllist.param(connection, chunk)
             if returning and len(chunk) > _FEW:
-                # Many subjects over the partitions: joined with the list, not `= ANY(list)`,
-                # whose planning pruned partitions value by value (255 ms for 10,000).
-                cursor.execute(
-                    f"UPDATE {table} k SET wrapped = NULL, shredded_at = %s "  # noqa: S608
-                    f"FROM {sqllist.rows_of(connection, 's')} WHERE k.subject = s.v "
-                    "AND k.wrapped IS NOT NULL RETURNING k.tableoid::regclass::text",
-                    [stamp, values],
-                )
+                count = _shred_routed(cursor, chunk, stamp, held)
             else:
                 cursor.execute(
                     f"UPDATE {table} SET wrapped = NULL, shredded_at = %s "  # noqa: S608
                     f"WHERE wrapped IS NOT NULL AND {sqllist.member_of(connection, 'subject')}"
                     + returning,
-                    [stamp, values],
+                    [stamp, sqllist.param(connection, chunk)],
                 )
-            destroyed += cursor.rowcount
-            if returning:
-                held.update(name for (name,) in cursor.fetchall())
-            if cursor.rowcount == len(chunk):
+                count = cursor.rowcount
+                if returning:
+                    held.update(name for (name,) in cursor.fetchall())
+            destroyed += count
+            if count == len(chunk):
                 continue  # every subject had a live key: no marker is missing
             # A subject that never had a key is recorded as shredded too, so no key can be
             # made for it later.
@@ -200,11 +200,41 @@ def shred(subjects: Iterable[str], *, compact_after: bool = True) -> int:
                 f"INSERT INTO {table} (subject, wrapped, kek, created_at, shredded_at) "  # noqa: S608
                 f"SELECT s.v, NULL, '', %s, %s FROM {sqllist.rows_of(connection, 's')} "
                 "WHERE true ON CONFLICT (subject) DO NOTHING",
-                [stamp, stamp, values],
+                [stamp, stamp, sqllist.param(connection, chunk)],
             )
     if compact_after and destroyed:  # no key destroyed, no key bytes to remove
         compact(held or None)
     return destroyed
+
+
+def _shred_routed(cursor: Any, subjects: Sequence[str], stamp: Any, held: set[str]) -> int:
+    """Many subjects on PostgreSQL: each partition's share through that partition's own
+    index (keyparts), so the cost follows the subjects, not the size of the key ring
+    (bench/retention_bench.py on PostgreSQL)."""
+    quote = connections[KEYRING].ops.quote_name
+    routed, unrouted = keyparts.route(cursor, subjects)
+    count = 0
+    for relation, group in sorted(routed.items()):
+        cursor.execute(
+            f"UPDATE {quote(relation)} SET wrapped = NULL, shredded_at = %s "  # noqa: S608
+            "WHERE wrapped IS NOT NULL AND subject = ANY(%s)",
+            [stamp, group],
+        )
+        if cursor.rowcount:
+            held.add(relation)
+            count += cursor.rowcount
+    if unrouted:
+        # Joined with the list, not `= ANY(list)`, whose planning pruned partitions value
+        # by value (255 ms for 10,000).
+        cursor.execute(
+            f"UPDATE {quote(DataKey._meta.db_table)} k SET wrapped = NULL, shredded_at = %s "  # noqa: S608
+            "FROM unnest(%s::varchar[]) AS s(v) WHERE k.subject = s.v "
+            "AND k.wrapped IS NOT NULL RETURNING k.tableoid::regclass::text",
+            [stamp, unrouted],
+        )
+        count += cursor.rowcount
+        held.update(name for (name,) in cursor.fetchall())
+    return count
 
 
 def live_subjects(*, created_before: dt.datetime, after: str = "", limit: int = 500) -> list[str]:
@@ -234,6 +264,14 @@ def compact(relations: Collection[str] | None = None) -> None:
     connection = connections[KEYRING]
     if connection.in_atomic_block:
         return
+    if connection.vendor == "postgresql":
+        for alias in connections:
+            if alias != KEYRING and connections[alias].in_atomic_block:
+                # This thread's own transaction elsewhere began before the shred, and
+                # PostgreSQL keeps a destroyed key's old row for any such transaction:
+                # compacted now, its bytes would stay in the file. Once it has committed.
+                transaction.on_commit(partial(compact, relations), using=alias)
+                return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # The key ring runs with secure_delete, so a shredded key's bytes are zeroed in
@@ -242,6 +280,7 @@ def compact(relations: Collection[str] | None = None) -> None:
             # every shred, 1.2 s at a million keys, and removed nothing more.)
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         elif connection.vendor == "postgresql":
+            _await_older_transactions(cursor)
             # VACUUM FULL writes the table anew and drops the old file, under an exclusive
             # lock: on one partition, a thirty-second of the keys wait (vault 0003).
             named = sorted(relations or ())
@@ -251,6 +290,27 @@ def compact(relations: Collection[str] | None = None) -> None:
                 named = [DataKey._meta.db_table]
             for relation in named:
                 cursor.execute(f"VACUUM FULL {relation}")
+
+
+def _await_older_transactions(cursor: Any) -> bool:
+    """Wait until every transaction that was running anywhere on the database server when
+    this began has ended (at most VAULT_COMPACT_WAIT_SECONDS). Until then PostgreSQL keeps
+    a destroyed key's old row, since such a transaction may still read it, and a rewrite
+    copies it into the new file. Real time, not the service clock: this waits for other
+    processes. Returns whether they ended in time."""
+    cursor.execute("SELECT txid_current()")  # a transaction id newer than all running now
+    (mark,) = cursor.fetchone()
+    deadline = time.monotonic() + settings.VAULT_COMPACT_WAIT_SECONDS
+    while True:
+        cursor.execute("SELECT txid_snapshot_xmin(txid_current_snapshot()) > %s", [mark])
+        if cursor.fetchone()[0]:
+            return True
+        if time.monotonic() >= deadline:
+            # Compacted all the same; what is kept goes with the next compaction of that
+            # partition, or the daily sweep's of the whole key ring.
+            logger.warning("key ring compacted while an older transaction was still open")
+            return False
+        time.sleep(0.05)
 
 
 def index_root() -> bytes:

@@ -5,6 +5,7 @@ its ciphertext unreadable."""
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -18,6 +19,9 @@ from tests.dbscan import database_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MOBILE = "01077778888"
+# For the tests that read the key ring's files: a compaction waits for transactions older
+# than it, such as a long test's in the other test process, before it rewrites.
+WAIT_AS_LONG_AS_IT_TAKES = 900
 OFFICE = "0317654321"
 
 
@@ -166,24 +170,69 @@ def test_c7_03_a_shred_rewrites_only_the_key_ring_partitions_that_held_the_keys(
     assert keyring.load(subjects[:3])[subjects[0]] is not None
 
 
-def test_c7_03_shredded_keys_leave_no_bytes_in_the_key_ring_relation() -> None:
+def test_c7_03_shredded_keys_leave_no_bytes_in_the_key_ring_relation(
+    settings: Any,
+) -> None:
     """PostgreSQL: after a shred and a checkpoint, no shredded key's bytes are in any file
     of the key ring's table, while live keys are (the search would find one)."""
     if connections["keyring"].vendor != "postgresql":
         pytest.skip("the relation files are read on PostgreSQL")
+    settings.VAULT_COMPACT_WAIT_SECONDS = WAIT_AS_LONG_AS_IT_TAKES
     subjects = sorted(new_subject("r") for _ in range(500))
     keyring.create(subjects)
     wrapped = _wrapped(subjects)
-    victims = subjects[::3]  # more than keyring._FEW: the shred joins with its list
+    victims = subjects[::3]  # more than keyring._FEW: routed to their partitions
     keyring.shred(victims)
+    data = _key_ring_bytes()
+    if data is None:
+        pytest.skip("the database's files are not on this machine")
+    assert wrapped[subjects[1]] in data, "a live key is found where keys are kept"
+    assert not [s for s in victims if wrapped[s] in data], "shredded key bytes remain"
+
+
+def _key_ring_bytes() -> bytes | None:
+    """Every file of the key ring's partitions after a checkpoint (None: not readable)."""
     with connections["keyring"].cursor() as cursor:
-        cursor.execute("CHECKPOINT")  # the rewritten pages leave shared memory for the files
+        cursor.execute("CHECKPOINT")
     files = [path for _, path in _partition_files().values()]
     if not all(path.exists() for path in files):
-        pytest.skip("the database's files are not on this machine")
-    data = b"".join(
+        return None
+    return b"".join(
         path.read_bytes() + b"".join(p.read_bytes() for p in path.parent.glob(f"{path.name}.*"))
         for path in files
     )
-    assert wrapped[subjects[1]] in data, "a live key is found where keys are kept"
-    assert not [s for s in victims if wrapped[s] in data], "shredded key bytes remain"
+
+
+def test_c7_03_a_key_shredded_inside_a_larger_change_leaves_the_key_ring_files_too(
+    settings: Any,
+) -> None:
+    """PostgreSQL: cancelling an upload shreds its file's key inside the cancellation's
+    transaction. A compaction run before that transaction ends keeps the old key row for
+    the transaction's sake; it runs after the commit, and the key's bytes are gone."""
+    if connections["keyring"].vendor != "postgresql":
+        pytest.skip("the relation files are read on PostgreSQL")
+    from jikim.accounts.models import Tenant
+    from jikim.shipping import actions
+    from tests.conftest import create_seller
+    from tests.shipping import marketplace_files as files
+
+    settings.VAULT_COMPACT_WAIT_SECONDS = WAIT_AS_LONG_AS_IT_TAKES
+    seller = create_seller("cancels")
+    tenant = Tenant.objects.get(memberships__member=seller)
+    batch = actions.do_receive_upload(
+        seller,
+        tenant,
+        data=files.smartstore_xlsx(),
+        filename="주문.xlsx",
+        password=None,
+        queue=False,
+    )
+    key = _wrapped([batch.subject])[batch.subject]
+
+    actions.do_cancel(seller, batch)
+
+    data = _key_ring_bytes()
+    if data is None:
+        pytest.skip("the database's files are not on this machine")
+    assert key not in data, "the cancelled upload's key bytes remain in the key ring's files"
+    assert keyring.load([batch.subject]) == {batch.subject: None}
