@@ -148,6 +148,21 @@ def create(subjects: Iterable[str]) -> dict[str, Material]:
     )
     out = {}
     with transaction.atomic(using=KEYRING), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The ids drawn first and written with the keys: read back, every subject was
+            # pruned to its partition one by one while planning (19 ms per 900 keys).
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [DataKey._meta.db_table, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            insert_rows(
+                connection,
+                DataKey._meta.db_table,
+                ("id", *KEY_COLUMNS),
+                [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
+            )
+            return {s: Material(pk, AESGCM(raws[s])) for pk, s in zip(ids, wanted, strict=True)}
         insert_rows(connection, DataKey._meta.db_table, KEY_COLUMNS, rows)
         for start in range(0, len(wanted), 900):  # IN lists within SQLite's 999 parameters
             part = wanted[start : start + 900]
