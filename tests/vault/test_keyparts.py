@@ -83,3 +83,24 @@ def test_subjects_the_routing_misplaces_are_shredded_through_the_whole_table(
 
     assert keyring.shred(subjects) == 300
     assert set(keyring.load(subjects).values()) == {None}
+
+
+def test_a_shred_leaves_the_compaction_to_the_worker_naming_only_partitions(settings) -> None:
+    """The rewrite waits for older transactions: a request that shreds hands it to the task
+    worker, whose stored arguments name partitions of the key ring, never a subject."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    subjects = [new_subject("r") for _ in range(3)]
+    keyring.create(subjects)
+    held_in = _held_in(subjects)
+
+    keyring.shred(subjects)
+
+    row = DBTaskResult.objects.get()
+    assert row.task_path == "jikim.vault.tasks.compact_key_ring"
+    (relations,) = row.args_kwargs["args"]
+    assert relations == sorted(set(held_in.values()))
+    assert not any(s in str(row.args_kwargs) for s in subjects)
