@@ -292,7 +292,7 @@ def compact(relations: Collection[str] | None = None) -> None:
                 # This thread's own transaction elsewhere began before the shred, and
                 # PostgreSQL keeps a destroyed key's old row for any such transaction:
                 # compacted now, its bytes would stay in the file. Once it has committed.
-                transaction.on_commit(partial(compact, relations), using=alias)
+                transaction.on_commit(partial(compact, relations), using=alias, robust=True)
                 return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
