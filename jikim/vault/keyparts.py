@@ -31,7 +31,9 @@ def partitions(cursor: Any) -> dict[int, str] | None:
     """The key ring's partitions by remainder, or None when it is not in hash partitions
     this module can route to (none, gaps, or a modulus other than a power of two)."""
     cursor.execute(
-        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+        # Named as regclass prints them (quoted, schema-qualified where needed), as the
+        # shred's RETURNING names them too.
+        "SELECT c.oid::regclass::text, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
         "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
         [DataKey._meta.db_table],
     )

@@ -237,8 +237,9 @@ def _shred_routed(cursor: Any, subjects: Sequence[str], stamp: Any, held: set[st
     routed, unrouted = keyparts.route(cursor, subjects)
     count = 0
     for relation, group in sorted(routed.items()):
+        # `relation` is PostgreSQL's own printing of a partition's name (keyparts).
         cursor.execute(
-            f"UPDATE {quote(relation)} SET wrapped = NULL, shredded_at = %s "  # noqa: S608
+            f"UPDATE {relation} SET wrapped = NULL, shredded_at = %s "  # noqa: S608
             "WHERE wrapped IS NOT NULL AND subject = ANY(%s)",
             [stamp, group],
         )
