@@ -19,10 +19,10 @@ from tests.dbscan import database_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MOBILE = "01077778888"
+OFFICE = "0317654321"
 # For the tests that read the key ring's files: a compaction waits for transactions older
 # than it, such as a long test's in the other test process, before it rewrites.
 WAIT_AS_LONG_AS_IT_TAKES = 900
-OFFICE = "0317654321"
 
 
 def _backup(tmp_path: Path) -> tuple[bytes, Path | None]:
@@ -193,7 +193,7 @@ def test_c7_03_shredded_keys_leave_no_bytes_in_the_key_ring_relation(
 def _key_ring_bytes() -> bytes | None:
     """Every file of the key ring's partitions after a checkpoint (None: not readable)."""
     with connections["keyring"].cursor() as cursor:
-        cursor.execute("CHECKPOINT")
+        cursor.execute("CHECKPOINT")  # the rewritten pages leave shared memory for the files
     files = [path for _, path in _partition_files().values()]
     if not all(path.exists() for path in files):
         return None
