@@ -18,7 +18,7 @@ run: $(STAMP)
 	JIKIM_DEBUG=1 $(BIN)/jikim migrate --noinput --database separated
 	JIKIM_DEBUG=1 $(BIN)/jikim seed_demo
 	@echo "지킴: http://127.0.0.1:8000  (Ctrl+C to stop web and worker)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	JIKIM_DEBUG=1 $(BIN)/jikim db_worker & \
 	JIKIM_DEBUG=1 $(BIN)/jikim runserver 127.0.0.1:8000
 
