@@ -37,7 +37,7 @@ def _file_nodes() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def test_every_subject_is_routed_to_the_partition_that_holds_it() -> None:
+def test_c7_03_every_subject_is_routed_to_the_partition_that_holds_it() -> None:
     subjects = [new_subject("r") for _ in range(2000)]
     keyring.create(subjects)
     with connections["keyring"].cursor() as cursor:
@@ -48,7 +48,7 @@ def test_every_subject_is_routed_to_the_partition_that_holds_it() -> None:
     assert placed == _held_in(subjects)
 
 
-def test_a_large_shred_destroys_every_key_and_rewrites_only_their_partitions() -> None:
+def test_c7_03_a_large_shred_destroys_every_key_and_rewrites_only_their_partitions() -> None:
     keyed = [new_subject("r") for _ in range(2000)]
     keyring.create(keyed)
     held_in = _held_in(keyed)
@@ -70,7 +70,7 @@ def test_a_large_shred_destroys_every_key_and_rewrites_only_their_partitions() -
         keyring.ensure(never[:1])
 
 
-def test_subjects_the_routing_misplaces_are_shredded_through_the_whole_table(
+def test_c7_03_subjects_the_routing_misplaces_are_shredded_through_the_whole_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     subjects = [new_subject("r") for _ in range(300)]
@@ -85,7 +85,7 @@ def test_subjects_the_routing_misplaces_are_shredded_through_the_whole_table(
     assert set(keyring.load(subjects).values()) == {None}
 
 
-def test_a_shred_leaves_the_compaction_to_the_worker_naming_only_partitions(settings) -> None:
+def test_c7_03_a_shred_leaves_the_compaction_to_the_worker_naming_only_partitions(settings) -> None:
     """The rewrite waits for older transactions: a request that shreds hands it to the task
     worker, whose stored arguments name partitions of the key ring, never a subject."""
     from django_tasks_db.models import DBTaskResult
