@@ -254,9 +254,14 @@ def multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[by
 Job = Callable[[Connection, random.Random, dict[str, str]], str | None]
 
 
+# Order numbers for the pushes, never repeated across the warm-up and the measured phases:
+# each push sends new lines (a line sent again with changes is an update, another kind of
+# work).
+ORDER_NUMBERS = itertools.count()
+
+
 def jobs(site: Site) -> dict[str, Job]:
     """Each kind of request and what makes its answer right (None) or an error (why)."""
-    counter = itertools.count()
     body, content_type = multipart(
         {"csrfmiddlewaretoken": site.csrf_token, "password": ""}, "주문.xlsx", site.upload
     )
@@ -270,7 +275,7 @@ def jobs(site: Site) -> dict[str, Job]:
         return None if status == 200 else f"{status}"
 
     def push(conn: Connection, rng: random.Random, state: dict[str, str]) -> str | None:
-        number = next(counter)
+        number = next(ORDER_NUMBERS)
         orders = [
             {
                 "order_no": f"L-{number}",

@@ -1,4 +1,4 @@
-"""Many new rows into one table, the fastest way each database takes them."""
+"""Many rows into one table, the fastest way each database takes them."""
 
 from __future__ import annotations
 
@@ -34,3 +34,22 @@ def insert_rows(
         insert = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - names from the caller's model
         for start in range(0, len(rows), BATCH):
             cursor.executemany(insert, rows[start : start + BATCH])
+
+
+def update_rows(
+    connection: BaseDatabaseWrapper,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """Set `columns` of existing rows by id: each tuple holds the columns' database-ready
+    values, then the row's id. One statement run for every row (PostgreSQL pipelines
+    them): the ORM's `bulk_update` built a CASE per column and object, 40 ms for five
+    lines re-sent through the API."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    update = f"UPDATE {quote(table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608 - names from the caller's model
+    with connection.cursor() as cursor:
+        cursor.executemany(update, rows)

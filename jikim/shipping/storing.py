@@ -10,16 +10,24 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from jikim import clock, pagecache
 from jikim.accounts.models import Tenant
 from jikim.shipping import gcpause
 from jikim.shipping.contenthash import content_hash, content_hasher
-from jikim.shipping.linesql import db_datetime, existing_lines, raw_insert
+from jikim.shipping.linesql import (
+    db_datetime,
+    existing_lines,
+    raw_insert,
+    raw_update,
+    recipients_of,
+    shipments_of,
+)
 from jikim.shipping.models import ImportBatch, Order, Party, PartyRole, Shipment
 from jikim.shipping.normalising import CleanRow
 from jikim.vault import blind, keyring, sealing
-from jikim.vault.fields import Sealed, new_subject
+from jikim.vault.fields import new_subject
 from jikim.vault.models import BlindIndexEntry
 
 __all__ = ["StoreResult", "content_hash", "existing_lines", "store"]
@@ -35,7 +43,8 @@ PARTY_FIELDS = {
     "customs_code": "recipient.customs_code",
 }
 INDEXED = {"name": ("name",), "phone1": ("phone", "last4"), "phone2": ("phone", "last4")}
-ORDER_FIELDS = [
+# Columns a changed line's order takes (all but its key and creation time).
+ORDER_UPDATE_COLUMNS = [
     "order_no",
     "product_name",
     "option",
@@ -46,7 +55,7 @@ ORDER_FIELDS = [
     "status",
     "content_hash",
     "updated_at",
-    "batch",
+    "batch_id",
 ]
 SHIPMENT_FIELDS = ["courier", "tracking_no", "shipped_at", "delivered_at", "purchase_confirmed_at"]
 # Columns of the raw inserts of new lines (the bulk import's hot path).
@@ -80,22 +89,6 @@ class StoreResult:
     updated: int = 0
     unchanged: int = 0
     subjects: list[str] = field(default_factory=list)
-
-
-def _order_values(row: CleanRow, digest: str, batch: ImportBatch | None) -> dict[str, object]:
-    return {
-        "order_no": row.order_no[:60],
-        "product_name": row.product_name,
-        "option": row.option,
-        "quantity": row.quantity,
-        "amount": row.amount,
-        "ordered_at": row.ordered_at,
-        "paid_at": row.paid_at,
-        "status": row.status,
-        "content_hash": digest,
-        "updated_at": clock.now(),
-        "batch": batch,
-    }
 
 
 def _sealed_rows(
@@ -132,8 +125,29 @@ def _index_rows(
     return entries
 
 
-def _shipment_values(row: CleanRow) -> dict[str, object]:
-    return {f: getattr(row, f) for f in SHIPMENT_FIELDS}
+def _order_row(row: CleanRow, when: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """The order's own columns, order_no … status in ORDER_COLUMNS, database-ready."""
+    return (
+        row.order_no[:60],
+        row.product_name,
+        row.option,
+        row.quantity,
+        row.amount,
+        when(row.ordered_at),
+        when(row.paid_at),
+        row.status,
+    )
+
+
+def _shipment_row(row: CleanRow, when: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """SHIPMENT_FIELDS' database-ready values."""
+    return (
+        row.courier,
+        row.tracking_no,
+        when(row.shipped_at),
+        when(row.delivered_at),
+        when(row.purchase_confirmed_at),
+    )
 
 
 def _has_shipment(row: CleanRow) -> bool:
@@ -234,14 +248,7 @@ def _insert(
             tenant_id,
             row.marketplace,
             row.product_order_no,
-            row.order_no[:60],
-            row.product_name,
-            row.option,
-            row.quantity,
-            row.amount,
-            when(row.ordered_at),
-            when(row.paid_at),
-            row.status,
+            *_order_row(row, when),
             digest,
             now,
             now,
@@ -278,15 +285,7 @@ def _insert(
         Shipment,
         SHIPMENT_COLUMNS,
         [
-            (
-                tenant_id,
-                order_id,
-                row.courier,
-                row.tracking_no,
-                when(row.shipped_at),
-                when(row.delivered_at),
-                when(row.purchase_confirmed_at),
-            )
+            (tenant_id, order_id, *_shipment_row(row, when))
             for order_id, row in zip(order_ids, rows, strict=True)
             if _has_shipment(row)
         ],
@@ -301,41 +300,63 @@ def _update(
     batch: ImportBatch | None,
     result: StoreResult,
 ) -> None:
-    found = Order.objects.in_bulk([pk for pk, _, _ in changed])
-    orders = []
-    for pk, row, digest in changed:
-        order = found[pk]
-        for name, value in _order_values(row, digest, batch).items():
-            setattr(order, name, value)
-        orders.append(order)
-    Order.objects.bulk_update(orders, ORDER_FIELDS)
-    by_order = {
-        p.order_id: p for p in Party.objects.filter(order__in=orders, role=PartyRole.RECIPIENT)
-    }
-    parties, rows = [], []
-    for order, (_, row, _) in zip(orders, changed, strict=True):
-        party = by_order.get(order.pk)
-        if party is None:
-            party = Party.objects.create(
-                tenant=tenant, order=order, role=PartyRole.RECIPIENT, subject=new_subject("r")
-            )
-        party.legacy_postcode = row.legacy_postcode
-        parties.append(party)
-        rows.append(row)
-    subjects = [p.subject for p in parties]
+    """Changed lines, written out as new ones are: the orders' columns, the recipients
+    sealed again under their own keys, their index entries replaced, the shipments set."""
+    tenant_id = tenant.pk
+    batch_id = None if batch is None else batch.pk
+    when = db_datetime()
+    now = when(clock.now())
+    raw_update(
+        Order,
+        ORDER_UPDATE_COLUMNS,
+        [(*_order_row(row, when), digest, now, batch_id, pk) for pk, row, digest in changed],
+    )
+    order_ids = [pk for pk, _, _ in changed]
+    rows = [row for _, row, _ in changed]
+    known = recipients_of(order_ids)
+    # A line stored without a recipient gets one; its key commits before its data.
+    subjects = [known[o][1] if o in known else new_subject("r") for o in order_ids]
     keys = keyring.ensure(subjects)
-    for party, tokens in zip(parties, _sealed_rows(rows, subjects, keys), strict=True):
-        for attname, token in zip(PARTY_FIELDS, tokens, strict=True):
-            setattr(party, attname, None if token is None else Sealed(token))
-    Party.objects.bulk_update(parties, [*PARTY_FIELDS, "legacy_postcode"])
+    parties = list(zip(order_ids, subjects, rows, _sealed_rows(rows, subjects, keys), strict=True))
+    raw_update(
+        Party,
+        [*PARTY_FIELDS, "legacy_postcode"],
+        [
+            (*fields, row.legacy_postcode, known[o][0])
+            for o, _, row, fields in parties
+            if o in known
+        ],
+    )
+    role = PartyRole.RECIPIENT.value
+    raw_insert(
+        Party,
+        PARTY_COLUMNS,
+        [
+            (tenant_id, o, role, subject, *fields, row.legacy_postcode)
+            for o, subject, row, fields in parties
+            if o not in known
+        ],
+    )
     BlindIndexEntry.objects.filter(
         subject__in=subjects, source__startswith="shipping.Party."
     ).delete()
-    raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant.pk, subjects, rows))
-    for order, (_, row, _) in zip(orders, changed, strict=True):
-        if _has_shipment(row):
-            Shipment.objects.update_or_create(
-                order=order, defaults={"tenant": tenant, **_shipment_values(row)}
-            )
-    result.updated += len(orders)
+    raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows))
+    # A line sent again without shipping details keeps the shipment it has.
+    shipping = {
+        o: _shipment_row(row, when)
+        for o, row in zip(order_ids, rows, strict=True)
+        if _has_shipment(row)
+    }
+    shipments = shipments_of(list(shipping))
+    raw_update(
+        Shipment,
+        SHIPMENT_FIELDS,
+        [(*values, shipments[o]) for o, values in shipping.items() if o in shipments],
+    )
+    raw_insert(
+        Shipment,
+        SHIPMENT_COLUMNS,
+        [(tenant_id, o, *values) for o, values in shipping.items() if o not in shipments],
+    )
+    result.updated += len(changed)
     result.subjects.extend(subjects)
