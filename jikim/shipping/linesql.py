@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection
 
-from jikim.bulkinsert import insert_rows, update_rows
+from jikim.bulkinsert import draw_ids, insert_rows, update_rows
 from jikim.shipping.models import Order, Party, Shipment
 from jikim.vault import sqllist
 
@@ -22,6 +22,12 @@ def raw_insert(model: type[Any], columns: list[str], values: list[tuple[Any, ...
     preparation costs more than sealing the values does. Callers pass database-ready
     values (datetimes through `db_datetime`)."""
     insert_rows(connection, model._meta.db_table, columns, values)
+
+
+def new_ids(model: type[Any], count: int) -> list[int] | None:
+    """Ids for `count` new rows of `model`, to insert them with (see `draw_ids`); None
+    where the database gives ids only on insert."""
+    return draw_ids(connection, model._meta.db_table, count)
 
 
 def raw_update(model: type[Any], columns: list[str], values: list[tuple[Any, ...]]) -> None:

@@ -19,6 +19,7 @@ from jikim.shipping.contenthash import content_hash, content_hasher
 from jikim.shipping.linesql import (
     db_datetime,
     existing_lines,
+    new_ids,
     raw_insert,
     raw_update,
     recipients_of,
@@ -256,15 +257,22 @@ def _insert(
         )
         for row, digest in new_rows
     ]
-    raw_insert(Order, ORDER_COLUMNS, orders)
     rows = [row for row, _ in new_rows]
-    ids = {
-        (marketplace, number): pk
-        for pk, marketplace, number, _ in existing_lines(
-            tenant_id, [(r.marketplace, r.product_order_no) for r in rows]
+    drawn = new_ids(Order, len(orders))
+    if drawn is not None:
+        raw_insert(
+            Order, ["id", *ORDER_COLUMNS], [(pk, *o) for pk, o in zip(drawn, orders, strict=True)]
         )
-    }
-    order_ids = [ids[(r.marketplace, r.product_order_no)] for r in rows]
+        order_ids = drawn
+    else:
+        raw_insert(Order, ORDER_COLUMNS, orders)
+        ids = {
+            (marketplace, number): pk
+            for pk, marketplace, number, _ in existing_lines(
+                tenant_id, [(r.marketplace, r.product_order_no) for r in rows]
+            )
+        }
+        order_ids = [ids[(r.marketplace, r.product_order_no)] for r in rows]
     # Random ids either way; given out in order, each batch of inserts lands in one run of
     # the subject indexes (recipients, index entries, key ring) instead of all over them.
     subjects = sorted(new_subject("r") for _ in rows)

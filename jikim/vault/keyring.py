@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from jikim import clock
-from jikim.bulkinsert import insert_rows
+from jikim.bulkinsert import draw_ids, insert_rows
 from jikim.vault import keyparts, masterkey, sqllist
 from jikim.vault.models import DataKey, IndexRootKey
 from jikim.vault.routers import KEYRING
@@ -148,14 +148,10 @@ def create(subjects: Iterable[str]) -> dict[str, Material]:
     )
     out = {}
     with transaction.atomic(using=KEYRING), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The ids drawn first and written with the keys: read back, every subject was
-            # pruned to its partition one by one while planning (19 ms per 900 keys).
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [DataKey._meta.db_table, len(rows)],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
+        ids = draw_ids(connection, DataKey._meta.db_table, len(rows))
+        if ids is not None:
+            # Read back, every subject was pruned to its partition one by one while
+            # planning (19 ms per 900 keys).
             insert_rows(
                 connection,
                 DataKey._meta.db_table,
