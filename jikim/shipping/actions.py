@@ -265,9 +265,12 @@ def analyse(batch_id: int, *, compare: bool = True, keep: bool = True) -> Analys
     batch.identifiers_masked = result.identifiers
     batch.problems = [p.as_dict() for p in result.problems[:MAX_STORED_PROBLEMS]]
     batch.progress = 100
+    kept = []
     if keep:
         batch.staged = staging.dumps(result.clean)
-    batch.save()
+        kept = ["staged"]
+    # Not the staged file unless it changed: it is the largest value of the row.
+    batch.save(update_fields=[*ImportBatch.REPORT_FIELDS, *kept])
     return result
 
 
@@ -294,7 +297,10 @@ def commit(batch_id: int, analysis: Analysis | None = None) -> None:
     a crashed commit left nothing behind, and rows are upserts. The rows come from the
     preview's kept analysis, or from `analysis` when the caller has just made it."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        batches = ImportBatch.objects.select_for_update()
+        if analysis is not None:
+            batches = batches.defer("staged")  # not needed, as in do_import_file
+        batch = batches.get(pk=batch_id)
         if batch.status != BatchStatus.COMMITTING:
             return
         try:
@@ -407,7 +413,9 @@ def do_import_file(
         actor, tenant, data=data, filename=filename, password=password, mapping=mapping, queue=False
     )
     analysis = analyse(batch.pk, compare=False, keep=False)
-    batch.refresh_from_db()
+    # Without the staged file: the largest value of the row, and read by the steps only.
+    unstaged = ImportBatch.objects.defer("staged")
+    batch = unstaged.get(pk=batch.pk)
     if batch.status == BatchStatus.PREVIEWED:
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMMITTING)
@@ -418,5 +426,5 @@ def do_import_file(
                 detail={"batch": batch.pk},
             )
         commit(batch.pk, analysis)
-        batch.refresh_from_db()
+        batch = unstaged.get(pk=batch.pk)
     return batch

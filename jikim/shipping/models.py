@@ -136,6 +136,24 @@ class ImportBatch(models.Model):
     committed, cancelled or expires. The file's password is never kept.
     """
 
+    # What an analysis writes (the mapping too: a seller's saved one may have fitted).
+    REPORT_FIELDS = (
+        "mapping",
+        "status",
+        "format_id",
+        "format_name",
+        "marketplace",
+        "total_rows",
+        "valid_rows",
+        "new_rows",
+        "updated_rows",
+        "unchanged_rows",
+        "rejected_rows",
+        "identifiers_masked",
+        "problems",
+        "progress",
+    )
+
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="import_batches")
     uploaded_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     subject = SubjectField(prefix="b")

@@ -127,7 +127,8 @@ def test_unknown_layout_asks_for_a_mapping_which_is_saved_for_next_time(alice, l
     assert batch.valid_rows > 0
     # The same layout again: the saved mapping applies by itself.
     client.post("/t/alice/imports/", {"file": SimpleUploadedFile("주문2.csv", files.generic_csv())})
-    assert ImportBatch.objects.latest("pk").status == "previewed"
+    second = ImportBatch.objects.latest("pk")
+    assert second.status == "previewed" and second.mapping == batch.mapping, "kept with it"
 
 
 def test_mapping_without_required_columns_gets_a_korean_error(alice, login) -> None:
