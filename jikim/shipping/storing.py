@@ -8,12 +8,17 @@ nothing the second time. Callers hold the transaction.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
 from jikim import clock, pagecache
 from jikim.accounts.models import Tenant
+from jikim.bulkinsert import insert_rows
 from jikim.shipping import gcpause
 from jikim.shipping.contenthash import content_hash, content_hasher
 from jikim.shipping.linesql import (
@@ -27,6 +32,7 @@ from jikim.shipping.linesql import (
 )
 from jikim.shipping.models import ImportBatch, Order, Party, PartyRole, Shipment
 from jikim.shipping.normalising import CleanRow
+from jikim.shipping.writer import Writer
 from jikim.vault import blind, keyring, sealing
 from jikim.vault.fields import new_subject
 from jikim.vault.models import BlindIndexEntry
@@ -82,6 +88,8 @@ INDEX_COLUMNS = ["tenant_id", "name", "digest", "subject", "source"]
 SHIPMENT_COLUMNS = ["tenant_id", "order_id", *SHIPMENT_FIELDS]
 # Rows per store step (and per IN list of its look-ups, see linesql.py).
 CHUNK = 900
+# From this many lines on PostgreSQL, the writes overlap the preparing (writer.py).
+OVERLAP_FROM = 2 * CHUNK
 
 
 @dataclass
@@ -186,31 +194,68 @@ def store(
             if len(unique) > CHUNK
             else set()
         )
-        for start in range(0, len(unique), CHUNK):
-            chunk = unique[start : start + CHUNK]
-            _store_chunk(tenant, chunk, batch, result, hasher, fresh)
+        if connection.vendor == "postgresql" and len(unique) > OVERLAP_FROM:
+            _store_overlapped(tenant, unique, batch, result, hasher, fresh)
+        else:
+            for start in range(0, len(unique), CHUNK):
+                chunk = unique[start : start + CHUNK]
+                new_rows, changed = _classify(tenant.pk, chunk, hasher, fresh, result)
+                if new_rows:
+                    _write(_insert(tenant, new_rows, batch, result), connection)
+                if changed:
+                    _update(tenant, changed, batch, result)
     return result
+
+
+def _store_overlapped(
+    tenant: Tenant,
+    unique: list[CleanRow],
+    batch: ImportBatch | None,
+    result: StoreResult,
+    hasher: Callable[[CleanRow], str],
+    fresh: set[str],
+) -> None:
+    """Every read first (which lines exist, the new orders' ids), the changed lines, then
+    the new ones chunk by chunk, each written by the writer thread while the next is
+    sealed and indexed (writer.py)."""
+    new_rows: list[tuple[CleanRow, str]] = []
+    changed: list[tuple[int, CleanRow, str]] = []
+    for start in range(0, len(unique), CHUNK):
+        chunk_new, chunk_changed = _classify(
+            tenant.pk, unique[start : start + CHUNK], hasher, fresh, result
+        )
+        new_rows.extend(chunk_new)
+        changed.extend(chunk_changed)
+    for start in range(0, len(changed), CHUNK):
+        _update(tenant, changed[start : start + CHUNK], batch, result)
+    ids = new_ids(Order, len(new_rows)) or []
+    with Writer() as writer:
+        for start in range(0, len(new_rows), CHUNK):
+            end = start + CHUNK
+            writes = _insert(tenant, new_rows[start:end], batch, result, ids[start:end])
+            writer.submit(functools.partial(_write, writes))
 
 
 def _has_lines(tenant_id: int, marketplace: str) -> bool:
     return Order.objects.filter(tenant_id=tenant_id, marketplace=marketplace).exists()
 
 
-def _store_chunk(
-    tenant: Tenant,
+def _classify(
+    tenant_id: int,
     rows: list[CleanRow],
-    batch: ImportBatch | None,
-    result: StoreResult,
     hasher: Callable[[CleanRow], str],
     fresh: set[str],
-) -> None:
+    result: StoreResult,
+) -> tuple[list[tuple[CleanRow, str]], list[tuple[int, CleanRow, str]]]:
+    """The chunk's new lines (row, content hash) and changed ones (order id, row, hash);
+    unchanged ones are only counted."""
     known = [r for r in rows if r.marketplace not in fresh]
     existing: dict[tuple[str, str], tuple[int, str]] = {}
     if known:
         existing = {
             (marketplace, number): (pk, digest)
             for pk, marketplace, number, digest in existing_lines(
-                tenant.pk, [(r.marketplace, r.product_order_no) for r in known]
+                tenant_id, [(r.marketplace, r.product_order_no) for r in known]
             )
         }
     new_rows: list[tuple[CleanRow, str]] = []
@@ -224,10 +269,16 @@ def _store_chunk(
             changed.append((found[0], row, digest))
         else:
             result.unchanged += 1
-    if new_rows:
-        _insert(tenant, new_rows, batch, result)
-    if changed:
-        _update(tenant, changed, batch, result)
+    return new_rows, changed
+
+
+# One table's new rows: (model, columns, database-ready values).
+Write = tuple[type[Any], list[str], list[tuple[Any, ...]]]
+
+
+def _write(writes: list[Write], using: BaseDatabaseWrapper) -> None:
+    for model, columns, values in writes:
+        insert_rows(using, model._meta.db_table, columns, values)
 
 
 def _insert(
@@ -235,11 +286,14 @@ def _insert(
     new_rows: list[tuple[CleanRow, str]],
     batch: ImportBatch | None,
     result: StoreResult,
-) -> None:
-    """New lines with raw inserts: orders, then (once their ids are known) recipients,
-    index entries and shipments. The recipients' keys commit on their own before the
-    recipients exist: a kill in between leaves keys without recipients, which the
-    orphan-key clean-up removes, never sealed data without a key."""
+    ids: list[int] | None = None,
+) -> list[Write]:
+    """New lines as raw inserts, returned for the caller to write in order: orders, their
+    recipients, index entries and shipments. The orders' `ids` come drawn, or are drawn
+    here; where the database gives ids only on insert, the orders are written here and
+    read back. The recipients' keys commit on their own before the recipients exist: a
+    kill in between leaves keys without recipients, which the orphan-key clean-up removes,
+    never sealed data without a key."""
     tenant_id = tenant.pk
     batch_id = None if batch is None else batch.pk
     when = db_datetime()
@@ -258,48 +312,55 @@ def _insert(
         for row, digest in new_rows
     ]
     rows = [row for row, _ in new_rows]
-    drawn = new_ids(Order, len(orders))
+    writes: list[Write] = []
+    drawn = ids or new_ids(Order, len(orders))
     if drawn is not None:
-        raw_insert(
-            Order, ["id", *ORDER_COLUMNS], [(pk, *o) for pk, o in zip(drawn, orders, strict=True)]
+        order_columns = ["id", *ORDER_COLUMNS]
+        writes.append(
+            (Order, order_columns, [(pk, *o) for pk, o in zip(drawn, orders, strict=True)])
         )
         order_ids = drawn
     else:
         raw_insert(Order, ORDER_COLUMNS, orders)
-        ids = {
+        stored = {
             (marketplace, number): pk
             for pk, marketplace, number, _ in existing_lines(
                 tenant_id, [(r.marketplace, r.product_order_no) for r in rows]
             )
         }
-        order_ids = [ids[(r.marketplace, r.product_order_no)] for r in rows]
+        order_ids = [stored[(r.marketplace, r.product_order_no)] for r in rows]
     # Random ids either way; given out in order, each batch of inserts lands in one run of
     # the subject indexes (recipients, index entries, key ring) instead of all over them.
     subjects = sorted(new_subject("r") for _ in rows)
     keys = keyring.create(subjects)
     role = PartyRole.RECIPIENT.value
-    raw_insert(
-        Party,
-        PARTY_COLUMNS,
-        [
-            (tenant_id, order_id, role, subject, *fields, row.legacy_postcode)
-            for order_id, subject, row, fields in zip(
-                order_ids, subjects, rows, _sealed_rows(rows, subjects, keys), strict=True
-            )
-        ],
+    writes.append(
+        (
+            Party,
+            PARTY_COLUMNS,
+            [
+                (tenant_id, order_id, role, subject, *fields, row.legacy_postcode)
+                for order_id, subject, row, fields in zip(
+                    order_ids, subjects, rows, _sealed_rows(rows, subjects, keys), strict=True
+                )
+            ],
+        )
     )
-    raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows))
-    raw_insert(
-        Shipment,
-        SHIPMENT_COLUMNS,
-        [
-            (tenant_id, order_id, *_shipment_row(row, when))
-            for order_id, row in zip(order_ids, rows, strict=True)
-            if _has_shipment(row)
-        ],
+    writes.append((BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows)))
+    writes.append(
+        (
+            Shipment,
+            SHIPMENT_COLUMNS,
+            [
+                (tenant_id, order_id, *_shipment_row(row, when))
+                for order_id, row in zip(order_ids, rows, strict=True)
+                if _has_shipment(row)
+            ],
+        )
     )
     result.new += len(rows)
     result.subjects.extend(subjects)
+    return writes
 
 
 def _update(
