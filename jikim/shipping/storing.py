@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,20 @@ from jikim.accounts.models import Tenant
 from jikim.bulkinsert import insert_rows
 from jikim.shipping import gcpause
 from jikim.shipping.contenthash import content_hash, content_hasher
+from jikim.shipping.linerows import (
+    INDEX_COLUMNS,
+    ORDER_COLUMNS,
+    ORDER_UPDATE_COLUMNS,
+    PARTY_COLUMNS,
+    PARTY_FIELDS,
+    SHIPMENT_COLUMNS,
+    SHIPMENT_FIELDS,
+    has_shipment,
+    index_rows,
+    order_row,
+    sealed_rows,
+    shipment_row,
+)
 from jikim.shipping.linesql import (
     db_datetime,
     existing_lines,
@@ -33,59 +47,12 @@ from jikim.shipping.linesql import (
 from jikim.shipping.models import ImportBatch, Order, Party, PartyRole, Shipment
 from jikim.shipping.normalising import CleanRow
 from jikim.shipping.writer import Writer
-from jikim.vault import blind, keyring, sealing
+from jikim.vault import keyring
 from jikim.vault.fields import new_subject
 from jikim.vault.models import BlindIndexEntry
 
 __all__ = ["StoreResult", "content_hash", "existing_lines", "store"]
 
-PARTY_FIELDS = {
-    "name": "recipient.name",
-    "phone1": "recipient.phone",
-    "phone2": "recipient.phone",
-    "postcode": "recipient.postcode",
-    "address_base": "recipient.address",
-    "address_detail": "recipient.address",
-    "message": "recipient.delivery_message",
-    "customs_code": "recipient.customs_code",
-}
-INDEXED = {"name": ("name",), "phone1": ("phone", "last4"), "phone2": ("phone", "last4")}
-# Columns a changed line's order takes (all but its key and creation time).
-ORDER_UPDATE_COLUMNS = [
-    "order_no",
-    "product_name",
-    "option",
-    "quantity",
-    "amount",
-    "ordered_at",
-    "paid_at",
-    "status",
-    "content_hash",
-    "updated_at",
-    "batch_id",
-]
-SHIPMENT_FIELDS = ["courier", "tracking_no", "shipped_at", "delivered_at", "purchase_confirmed_at"]
-# Columns of the raw inserts of new lines (the bulk import's hot path).
-ORDER_COLUMNS = [
-    "tenant_id",
-    "marketplace",
-    "product_order_no",
-    "order_no",
-    "product_name",
-    "option",
-    "quantity",
-    "amount",
-    "ordered_at",
-    "paid_at",
-    "status",
-    "content_hash",
-    "created_at",
-    "updated_at",
-    "batch_id",
-]
-PARTY_COLUMNS = ["tenant_id", "order_id", "role", "subject", *PARTY_FIELDS, "legacy_postcode"]
-INDEX_COLUMNS = ["tenant_id", "name", "digest", "subject", "source"]
-SHIPMENT_COLUMNS = ["tenant_id", "order_id", *SHIPMENT_FIELDS]
 # Rows per store step (and per IN list of its look-ups, see linesql.py).
 CHUNK = 900
 # From this many lines on PostgreSQL, the writes overlap the preparing (writer.py).
@@ -98,75 +65,6 @@ class StoreResult:
     updated: int = 0
     unchanged: int = 0
     subjects: list[str] = field(default_factory=list)
-
-
-def _sealed_rows(
-    rows: Sequence[CleanRow], subjects: Sequence[str], keys: dict[str, keyring.Material]
-) -> list[list[str | None]]:
-    """Each row's party fields as tokens in PARTY_FIELDS order (None where empty),
-    sealed row by row, a recipient's key and AAD looked up once for all its fields."""
-    names = list(PARTY_FIELDS)
-    return sealing.seal_rows(
-        list(PARTY_FIELDS.values()),
-        [keys[s] for s in subjects],
-        subjects,
-        [[r.party[name] for name in names] for r in rows],
-    )
-
-
-def _index_rows(
-    tenant_id: int, subjects: Sequence[str], rows: Sequence[CleanRow]
-) -> list[tuple[int, str, int, str, str]]:
-    """Blind-index entries as INDEX_COLUMNS tuples."""
-    entries: list[tuple[int, str, int, str, str]] = []
-    for attname, kinds in INDEXED.items():
-        category = PARTY_FIELDS[attname]
-        source = f"shipping.Party.{attname}"
-        values = [r.party[attname] for r in rows]
-        for kind in kinds:
-            digests = blind.digest_many(category, kind, tenant_id, values)
-            name = blind.index_name(category, kind)
-            entries.extend(
-                (tenant_id, name, d, s, source)
-                for s, d in zip(subjects, digests, strict=True)
-                if d is not None
-            )
-    return entries
-
-
-def _order_row(row: CleanRow, when: Callable[[Any], Any]) -> tuple[Any, ...]:
-    """The order's own columns, order_no … status in ORDER_COLUMNS, database-ready."""
-    return (
-        row.order_no[:60],
-        row.product_name,
-        row.option,
-        row.quantity,
-        row.amount,
-        when(row.ordered_at),
-        when(row.paid_at),
-        row.status,
-    )
-
-
-def _shipment_row(row: CleanRow, when: Callable[[Any], Any]) -> tuple[Any, ...]:
-    """SHIPMENT_FIELDS' database-ready values."""
-    return (
-        row.courier,
-        row.tracking_no,
-        when(row.shipped_at),
-        when(row.delivered_at),
-        when(row.purchase_confirmed_at),
-    )
-
-
-def _has_shipment(row: CleanRow) -> bool:
-    return bool(
-        row.courier
-        or row.tracking_no
-        or row.shipped_at
-        or row.delivered_at
-        or row.purchase_confirmed_at
-    )
 
 
 def store(
@@ -217,7 +115,8 @@ def _store_overlapped(
 ) -> None:
     """Every read first (which lines exist, the new orders' ids), the changed lines, then
     the new ones chunk by chunk, each written by the writer thread while the next is
-    sealed and indexed (writer.py)."""
+    sealed and indexed (writer.py). The keys stay with this thread: committed in the key
+    ring's own server process, they overlap both the writer's and this thread's work."""
     new_rows: list[tuple[CleanRow, str]] = []
     changed: list[tuple[int, CleanRow, str]] = []
     for start in range(0, len(unique), CHUNK):
@@ -272,7 +171,7 @@ def _classify(
     return new_rows, changed
 
 
-# One table's new rows: (model, columns, database-ready values).
+# New rows of one table, for `_write`: (model, columns, database-ready values).
 Write = tuple[type[Any], list[str], list[tuple[Any, ...]]]
 
 
@@ -291,9 +190,9 @@ def _insert(
     """New lines as raw inserts, returned for the caller to write in order: orders, their
     recipients, index entries and shipments. The orders' `ids` come drawn, or are drawn
     here; where the database gives ids only on insert, the orders are written here and
-    read back. The recipients' keys commit on their own before the recipients exist: a
-    kill in between leaves keys without recipients, which the orphan-key clean-up removes,
-    never sealed data without a key."""
+    read back. The recipients' keys commit on their own here, before the recipients
+    exist: a kill in between leaves keys without recipients, which the orphan-key
+    clean-up removes, never sealed data without a key."""
     tenant_id = tenant.pk
     batch_id = None if batch is None else batch.pk
     when = db_datetime()
@@ -303,7 +202,7 @@ def _insert(
             tenant_id,
             row.marketplace,
             row.product_order_no,
-            *_order_row(row, when),
+            *order_row(row, when),
             digest,
             now,
             now,
@@ -341,20 +240,20 @@ def _insert(
             [
                 (tenant_id, order_id, role, subject, *fields, row.legacy_postcode)
                 for order_id, subject, row, fields in zip(
-                    order_ids, subjects, rows, _sealed_rows(rows, subjects, keys), strict=True
+                    order_ids, subjects, rows, sealed_rows(rows, subjects, keys), strict=True
                 )
             ],
         )
     )
-    writes.append((BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows)))
+    writes.append((BlindIndexEntry, INDEX_COLUMNS, index_rows(tenant_id, subjects, rows)))
     writes.append(
         (
             Shipment,
             SHIPMENT_COLUMNS,
             [
-                (tenant_id, order_id, *_shipment_row(row, when))
+                (tenant_id, order_id, *shipment_row(row, when))
                 for order_id, row in zip(order_ids, rows, strict=True)
-                if _has_shipment(row)
+                if has_shipment(row)
             ],
         )
     )
@@ -378,7 +277,7 @@ def _update(
     raw_update(
         Order,
         ORDER_UPDATE_COLUMNS,
-        [(*_order_row(row, when), digest, now, batch_id, pk) for pk, row, digest in changed],
+        [(*order_row(row, when), digest, now, batch_id, pk) for pk, row, digest in changed],
     )
     order_ids = [pk for pk, _, _ in changed]
     rows = [row for _, row, _ in changed]
@@ -386,7 +285,7 @@ def _update(
     # A line stored without a recipient gets one; its key commits before its data.
     subjects = [known[o][1] if o in known else new_subject("r") for o in order_ids]
     keys = keyring.ensure(subjects)
-    parties = list(zip(order_ids, subjects, rows, _sealed_rows(rows, subjects, keys), strict=True))
+    parties = list(zip(order_ids, subjects, rows, sealed_rows(rows, subjects, keys), strict=True))
     raw_update(
         Party,
         [*PARTY_FIELDS, "legacy_postcode"],
@@ -409,12 +308,12 @@ def _update(
     BlindIndexEntry.objects.filter(
         subject__in=subjects, source__startswith="shipping.Party."
     ).delete()
-    raw_insert(BlindIndexEntry, INDEX_COLUMNS, _index_rows(tenant_id, subjects, rows))
+    raw_insert(BlindIndexEntry, INDEX_COLUMNS, index_rows(tenant_id, subjects, rows))
     # A line sent again without shipping details keeps the shipment it has.
     shipping = {
-        o: _shipment_row(row, when)
+        o: shipment_row(row, when)
         for o, row in zip(order_ids, rows, strict=True)
-        if _has_shipment(row)
+        if has_shipment(row)
     }
     shipments = shipments_of(list(shipping))
     raw_update(

@@ -26,8 +26,7 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def _insert_order(using, number: int) -> None:  # type: ignore[no-untyped-def]
-    tenant_id = Tenant.objects.get(slug="alice").pk
+def _insert_order(using, tenant_id: int, number: int) -> None:  # type: ignore[no-untyped-def]
     with using.cursor() as cursor:
         cursor.execute(
             "INSERT INTO shipping_order (tenant_id, marketplace, order_no, product_order_no, "
@@ -38,10 +37,11 @@ def _insert_order(using, number: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_jobs_write_in_order_inside_the_callers_transaction(alice) -> None:
+    tenant_id = Tenant.objects.get(slug="alice").pk
     with pytest.raises(RuntimeError, match="the caller changed its mind"), transaction.atomic():
         with Writer() as writer:
             for number in range(5):
-                writer.submit(lambda using, n=number: _insert_order(using, n))
+                writer.submit(lambda using, n=number: _insert_order(using, tenant_id, n))
         assert list(Order.objects.values_list("order_no", flat=True).order_by("id")) == [
             f"O-{n}" for n in range(5)
         ]
