@@ -92,7 +92,12 @@ def store(
             if len(unique) > CHUNK
             else set()
         )
-        if connection.vendor == "postgresql" and len(unique) > OVERLAP_FROM:
+        # Only inside the caller's transaction: the writes then stand or fall together.
+        if (
+            connection.vendor == "postgresql"
+            and connection.in_atomic_block
+            and len(unique) > OVERLAP_FROM
+        ):
             _store_overlapped(tenant, unique, batch, result, hasher, fresh)
         else:
             for start in range(0, len(unique), CHUNK):
