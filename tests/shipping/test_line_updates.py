@@ -51,7 +51,7 @@ def found(tenant: Tenant, text: str) -> list[str]:
     return sorted(o.product_order_no for o in orders_matching(tenant.pk, classify(text)))
 
 
-def test_a_changed_line_updates_order_recipient_index_and_shipment_in_place(alice) -> None:
+def test_c3_04_a_changed_line_updates_order_recipient_index_and_shipment_in_place(alice) -> None:
     tenant = Tenant.objects.get(slug="alice")
     first = store(tenant, [line(1), line(2), line(3)])
     assert (first.new, first.updated) == (3, 0)
@@ -95,7 +95,7 @@ def test_a_changed_line_updates_order_recipient_index_and_shipment_in_place(alic
     assert (Order.objects.count(), Party.objects.count(), Shipment.objects.count()) == (3, 3, 1)
 
 
-def test_a_changed_line_without_a_recipient_gains_one(alice) -> None:
+def test_c3_04_a_changed_line_without_a_recipient_gains_one(alice) -> None:
     tenant = Tenant.objects.get(slug="alice")
     store(tenant, [line(1)])
     Party.objects.filter(role=PartyRole.RECIPIENT).delete()

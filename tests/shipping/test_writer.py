@@ -66,7 +66,7 @@ def test_a_failed_job_stops_the_rest_and_is_raised_in_the_caller(alice) -> None:
 
 
 @postgresql_only
-def test_a_large_store_writes_what_the_plain_path_writes(alice) -> None:
+def test_c3_04_a_large_upload_written_overlapped_is_what_the_plain_path_writes(alice) -> None:
     tenant = Tenant.objects.get(slug="alice")
     count = storing.OVERLAP_FROM + 300
     known = [line(n) for n in range(300)]
@@ -87,7 +87,7 @@ def test_a_large_store_writes_what_the_plain_path_writes(alice) -> None:
 
 
 @postgresql_only
-def test_a_write_failing_in_the_thread_leaves_nothing_stored(alice, monkeypatch) -> None:
+def test_c3_04_a_write_failing_in_the_thread_leaves_no_upload(alice, monkeypatch) -> None:
     tenant = Tenant.objects.get(slug="alice")
     calls = {"n": 0}
     insert_rows = storing.insert_rows
