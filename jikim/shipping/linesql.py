@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 
 from jikim.bulkinsert import draw_ids, insert_rows, update_rows
-from jikim.shipping.models import Order, Party, Shipment
+from jikim.shipping.models import Order, Shipment
 from jikim.vault import sqllist
 
 # Parameters per IN list (under SQLite's conservative limit of 999).
@@ -36,33 +36,18 @@ def raw_update(model: type[Any], columns: list[str], values: list[tuple[Any, ...
     update_rows(connection, model._meta.db_table, columns, values)
 
 
-def recipients_of(order_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """order id -> (party id, subject) of these orders' recipients."""
-    table = connection.ops.quote_name(Party._meta.db_table)
-    return {
-        order_id: (pk, subject)
-        for order_id, pk, subject in _by_order(
-            f"SELECT order_id, id, subject FROM {table} WHERE role = 'recipient' AND ",  # noqa: S608
-            order_ids,
-        )
-    }
-
-
 def shipments_of(order_ids: list[int]) -> dict[int, int]:
     """order id -> shipment id of these orders' shipments."""
     table = connection.ops.quote_name(Shipment._meta.db_table)
-    return dict(_by_order(f"SELECT order_id, id FROM {table} WHERE ", order_ids))  # noqa: S608
-
-
-def _by_order(select: str, order_ids: list[int]) -> list[tuple[Any, ...]]:
-    out: list[tuple[Any, ...]] = []
+    out: dict[int, int] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(order_ids), LOOKUP_CHUNK):
             cursor.execute(
-                select + sqllist.member_of(connection, "order_id"),
+                f"SELECT order_id, id FROM {table} "  # noqa: S608
+                f"WHERE {sqllist.member_of(connection, 'order_id')}",
                 [sqllist.param(connection, order_ids[start : start + LOOKUP_CHUNK])],
             )
-            out.extend(cursor.fetchall())
+            out.update(cursor.fetchall())
     return out
 
 

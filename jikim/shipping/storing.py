@@ -19,7 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from jikim import clock, pagecache
 from jikim.accounts.models import Tenant
 from jikim.bulkinsert import insert_rows
-from jikim.shipping import gcpause
+from jikim.shipping import gcpause, search
 from jikim.shipping.contenthash import content_hash, content_hasher
 from jikim.shipping.linerows import (
     INDEX_COLUMNS,
@@ -41,7 +41,6 @@ from jikim.shipping.linesql import (
     new_ids,
     raw_insert,
     raw_update,
-    recipients_of,
     shipments_of,
 )
 from jikim.shipping.models import ImportBatch, Order, Party, PartyRole, Shipment
@@ -286,7 +285,7 @@ def _update(
     )
     order_ids = [pk for pk, _, _ in changed]
     rows = [row for _, row, _ in changed]
-    known = recipients_of(order_ids)
+    known = {p.order_id: (p.pk, p.subject) for p in search.recipients_of(order_ids)}
     # A line stored without a recipient gets one; its key commits before its data.
     subjects = [known[o][1] if o in known else new_subject("r") for o in order_ids]
     keys = keyring.ensure(subjects)
