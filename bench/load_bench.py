@@ -413,7 +413,10 @@ def main() -> None:
     var = Path(tempfile.mkdtemp(prefix="jikim-load-"))
     configure(var)
     _django.setup(keep_var=str(var))
+    from django.core.management import call_command
     from django.db import connections
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # as before any server starts
 
     t0 = time.perf_counter()
     world = build(args.recipients)

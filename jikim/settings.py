@@ -123,6 +123,10 @@ MIDDLEWARE = [
     # optional category the visitor has not opted in to (C8-02).
     "jikim.policy.cookies.CookieGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The stylesheet and scripts, answered before any session, database or service log is
+    # touched. In production under content-hashed names cached for a year (STORAGES below);
+    # in development straight from the apps' static directories.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "jikim.audit.context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -299,6 +303,22 @@ RATE_LIMITS = {
     "privacy_contact_ip": _rate("JIKIM_RATE_PRIVACY_CONTACT_IP", "5/3600"),
 }
 JIKIM_API_RATE_PER_MINUTE = _int("JIKIM_API_RATE_PER_MINUTE", 120)
+
+
+def _cache(url: str) -> dict[str, Any]:
+    """The cache the limits above (and allauth's) count in. Every worker process must see
+    the same counts, or a limit of 5 becomes 5 per process: in production the main
+    database's cache table (`jikim createcachetable`) unless JIKIM_CACHE_URL names Redis."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "db" or (not url and not DEBUG):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jikim_cache"}
+    if url in ("", "locmem"):  # one process (development, tests)
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured("JIKIM_CACHE_URL must be redis://…, rediss://…, db or locmem")
+
+
+CACHES = {"default": _cache(os.environ.get("JIKIM_CACHE_URL", "").strip())}
 INVITATION_VALID_DAYS = 7
 
 SESSION_COOKIE_HTTPONLY = True
@@ -349,6 +369,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("JIKIM_STATIC_ROOT") or VAR_DIR / "static")
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there before the apps
+# Nothing of ours is meant for other sites' pages.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 MEDIA_ROOT = VAR_DIR / "uploads"
 
 # Call recordings (C3-03): a storage of their own, apart from the database and from ordinary
@@ -365,7 +389,13 @@ RECORDINGS_DIR = Path(os.environ.get("JIKIM_RECORDINGS_DIR") or VAR_DIR / "recor
 RECORDING_MAX_BYTES = _int("JIKIM_RECORDING_MAX_BYTES", 50 * 1024 * 1024)
 STORAGES: dict[str, Any] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Production reads the names from the manifest `jikim collectstatic` writes into
+    # STATIC_ROOT (web.E001 and jikim/wsgi.py refuse to serve without it).
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
     "recordings": (
         json.loads(os.environ["JIKIM_RECORDINGS_STORAGE"])
         if os.environ.get("JIKIM_RECORDINGS_STORAGE")

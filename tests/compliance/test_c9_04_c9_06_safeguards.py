@@ -2,47 +2,22 @@
 personal data — least-privilege roles, masked views by default."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from jikim.accounts.roles import OPERATOR_PERMISSIONS, TENANT_PERMISSIONS
+from tests import production
 
 
 def _production_settings(tmp_path: Path) -> dict[str, object]:
-    key = tmp_path / "master.key"
-    key.write_text("0" * 64)
-    signing = tmp_path / "audit.key"
-    signing.write_text("1" * 64)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("JIKIM_", "DATABASE_URL", "DJANGO_"))
-    }
-    env.update(
-        {
-            "JIKIM_SECRET_KEY": "s" * 30 + "Zq8x!v2#Lm9@Rt4$Wp7%Yb1^Nc6&Hd3*",
-            "JIKIM_MASTER_KEY_FILE": str(key),
-            "JIKIM_AUDIT_SIGNING_KEY_FILE": str(signing),
-            "ALLOWED_HOSTS": "jikim.example.com",
-            "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
-            "EMAIL_URL": "smtp://mail.example.com:587",
-            "JIKIM_VAR_DIR": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "jikim.settings",
-        }
-    )
     code = (
         "import json; from django.conf import settings as s; "
         "print(json.dumps({k: getattr(s, k) for k in "
         "['SECURE_SSL_REDIRECT','SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS',"
         "'SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SECURE_PROXY_SSL_HEADER']}))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
-    )
+    out = production.python(production.environment(tmp_path), "-c", code)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 

@@ -4,9 +4,6 @@ a deleted record, two swapped records, a truncated tail and a consistently rewri
 (the last through the signed checkpoints kept outside the database)."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from django.core.management.base import SystemCheckError
 from jikim.audit import canonical, checkpoints, prune
 from jikim.audit.models import AccessRecord, ChainHead, Checkpoint
 from jikim.audit.verify import verify
+from tests import production
 from tests.audit.support import build_chain, own_checkpoint_file, run_verify, swap_seq
 
 pytestmark = pytest.mark.django_db
@@ -177,22 +175,8 @@ def test_c9_05_the_default_keeps_two_years(settings) -> None:
 
 
 def test_c9_05_production_refuses_to_start_without_the_signing_key(tmp_path: Path) -> None:
-    key = tmp_path / "master.key"
-    key.write_text("0" * 64)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIKIM_", "DATABASE_URL"))} | {
-        "JIKIM_SECRET_KEY": "k" * 60,
-        "JIKIM_MASTER_KEY_FILE": str(key),
-        "ALLOWED_HOSTS": "jikim.example.com",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
-        "EMAIL_URL": "smtp://mail.example.com:587",
-        "JIKIM_VAR_DIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "jikim.manage", "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = production.environment(tmp_path)
+    del env["JIKIM_AUDIT_SIGNING_KEY_FILE"]
+    result = production.jikim(env, "check")
     assert result.returncode != 0
     assert "JIKIM_AUDIT_SIGNING_KEY_FILE" in result.stderr

@@ -21,6 +21,8 @@ from jikim.rights.models import Channel, Request, State
 from jikim.rights.views import SIGNER_SALT
 from jikim.shipping import apikeys
 from jikim.web import ratelimit
+from jikim.web.models import RateCount
+from jikim.web.ratelimit import Limit
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +220,36 @@ def test_limit_keys_are_keyed_hashes() -> None:
     digest = ratelimit.keyed(f"rights_request_target:{ORDER_NO}")
     assert re.fullmatch(r"[0-9a-f]{32}", digest) and ORDER_NO not in digest
     assert digest != ratelimit.keyed(f"rights_request_ip:{ORDER_NO}")
+
+
+def test_a_week_long_window_keeps_its_count_for_the_week() -> None:
+    limit = Limit("code_failures_test", 5, 7 * 86400)
+    with clock.frozen(T0):
+        assert [ratelimit.hit(limit, "request:7") for _ in range(5)] == [None] * 5
+    with clock.frozen(T0 + dt.timedelta(days=2)):  # the same window (weeks start on Thursdays)
+        assert ratelimit.exhausted(limit, "request:7") is not None
+        assert ratelimit.hit(limit, "request:7") is not None
+
+
+def test_counts_are_forgotten_once_their_window_ends() -> None:
+    limit = Limit("forget_test", 5, 600)
+    with clock.frozen(T0):
+        ratelimit.hit(limit, "203.0.113.9")
+        assert RateCount.objects.count() == 1
+        assert ratelimit.forget_ended() == 0
+        (row,) = RateCount.objects.all()
+        assert "203.0.113.9" not in row.key
+    with clock.frozen(T0 + dt.timedelta(seconds=600)):
+        assert ratelimit.forget_ended() == 1
+        assert not RateCount.objects.exists()
+        # A process deletes ended windows on its own, at most once a minute.
+        ratelimit.hit(limit, "203.0.113.9")
+    with clock.frozen(T0 + dt.timedelta(seconds=1200)):
+        ratelimit._forgotten_at["monotonic"] = float("-inf")
+        ratelimit.hit(limit, "198.51.100.7")
+        assert [r.key.split(":")[1] for r in RateCount.objects.all()] == [
+            ratelimit.keyed("forget_test:198.51.100.7")
+        ]
 
 
 def test_the_privacy_contact_form_is_limited_per_address_and_the_refusal_recorded(
