@@ -29,6 +29,7 @@ from jikim.retention.sources import BY_NAME, SOURCES, Due
 from jikim.vault import access, keyring, orphans, sqllist
 from jikim.vault.models import BlindIndexEntry, DataKey
 from jikim.vault.routers import KEYRING
+from jikim.web import ratelimit
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Report:
     awaiting_approval: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
     orphan_keys: int = 0  # data keys no row held (vault.orphans), destroyed
+    ended_rate_counts: int = 0  # rate-limit counts whose window had ended (web.ratelimit)
 
 
 # An item as the batch query returns it: (id, subject, tenant id, rule, source). Plain rows,
@@ -208,6 +210,9 @@ def run(now: dt.datetime | None = None, *, trigger: str = "schedule") -> Report:
                     direct.drop_table()
         # The real clock, not `now`: the grace period protects writes running at this moment.
         report.orphan_keys = orphans.clean(compact=False)
+        # Each web process also deletes them as it counts; this bounds how long they stay
+        # (keyed hashes of addresses and order numbers) when no one is counted for a while.
+        report.ended_rate_counts = ratelimit.forget_ended()
         if report.destroyed or report.orphan_keys:
             keyring.compact()  # once per sweep: destroyed key bytes leave the key ring's files
         report.awaiting_approval = DestructionItem.objects.filter(

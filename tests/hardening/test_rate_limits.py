@@ -252,6 +252,16 @@ def test_counts_are_forgotten_once_their_window_ends() -> None:
         ]
 
 
+def test_the_daily_sweep_deletes_ended_counts_of_a_quiet_service() -> None:
+    from jikim.retention import sweep
+
+    with clock.frozen(T0):
+        ratelimit.hit(Limit("quiet_test", 5, 600), "203.0.113.9")
+    with clock.frozen(T0 + dt.timedelta(days=1)):
+        report = sweep.run()
+    assert report.ended_rate_counts == 1 and not RateCount.objects.exists()
+
+
 def test_the_privacy_contact_form_is_limited_per_address_and_the_refusal_recorded(
     settings,
 ) -> None:

@@ -16,5 +16,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"sweep {report.sweep_id}: moved {report.moved}, destroyed {report.destroyed}, "
             f"held {report.held}, awaiting approval {report.awaiting_approval}, "
-            f"orphaned keys destroyed {report.orphan_keys}"
+            f"orphaned keys destroyed {report.orphan_keys}, "
+            f"ended rate-limit counts deleted {report.ended_rate_counts}"
         )
