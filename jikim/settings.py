@@ -306,9 +306,10 @@ JIKIM_API_RATE_PER_MINUTE = _int("JIKIM_API_RATE_PER_MINUTE", 120)
 
 
 def _cache(url: str) -> dict[str, Any]:
-    """The cache the limits above (and allauth's) count in. Every worker process must see
-    the same counts, or a limit of 5 becomes 5 per process: in production the main
-    database's cache table (`jikim createcachetable`) unless JIKIM_CACHE_URL names Redis."""
+    """Django's cache, where allauth's rate limits count (ours count in the database,
+    jikim.web.ratelimit). Every worker process must see the same counts, or a limit of 5
+    becomes 5 per process: in production the main database's cache table (made by
+    `jikim migrate`) unless JIKIM_CACHE_URL names Redis."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url == "db" or (not url and not DEBUG):

@@ -68,11 +68,13 @@ def test_the_cache_can_be_redis(tmp_path: Path) -> None:
     import redis
 
     url = "redis://127.0.0.1:6379/15"
-    redis.Redis.from_url(url).flushdb()
+    server = redis.Redis.from_url(url)
+    stored_as = ":1:shared_test"  # Django's cache key for "shared_test" (version 1)
+    server.delete(stored_as)
     try:
         first, second = _two_workers(production.environment(tmp_path, JIKIM_CACHE_URL=url))
     finally:
-        redis.Redis.from_url(url).flushdb()
+        server.delete(stored_as)
     assert first["cache"] == "RedisCache"
     assert (first["cached_count"], second["cached_count"]) == (1, 2)
     assert isinstance(second["answers"][2], int)
