@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jikim.accounts.tenancy import Scope, scope_for
 from jikim.policy import datamap
-from jikim.shipping import actions, search
+from jikim.shipping import actions, listing, search
 from jikim.shipping.importers import FileRefused
 from jikim.shipping.models import BatchStatus, ImportBatch, Order, Party
 from jikim.shipping.normalising import LABELS
@@ -91,9 +91,12 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
         page = None
         rows = found
         action = "search"
+        filters = None
     else:
         query = None
-        paginator = Paginator(scope.filter(Order.objects.all()).order_by("-ordered_at", "-pk"), 50)
+        filters = listing.OrderFilterForm(request.GET)
+        chosen = listing.filtered(scope.filter(Order.objects.all()), filters)
+        paginator = Paginator(chosen.order_by("-ordered_at", "-pk"), 50)
         page = paginator.get_page(request.GET.get("page"))
         rows = list(page.object_list)
         action = "list"
@@ -106,6 +109,8 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
             "q": text,
             "query": query,
             "page": page,
+            "filters": filters,
+            "filter_query": listing.query_without_page(filters) if filters else "",
             "rows": [(o, recipients.get(o.pk, {})) for o in rows],
         },
     )
