@@ -87,3 +87,11 @@ def query_without_page(form: OrderFilterForm) -> str:
     """The filters as a query string for the pager's links ('' when none is set)."""
     values = {k: v for k, v in form.data.items() if k in form.fields and v}
     return urlencode(values)
+
+
+def courier_query(form: OrderFilterForm) -> str:
+    """The order dates of valid filters, for the courier sheet's form ('' when none)."""
+    if not form.is_valid():
+        return ""
+    days = {"date_from": form.cleaned_data.get("since"), "date_to": form.cleaned_data.get("until")}
+    return urlencode({k: v.isoformat() for k, v in days.items() if v})

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -159,6 +160,13 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
         if not batch_id.isdigit():
             raise Http404
         initial["batch"] = scope.get(ImportBatch.objects.all(), pk=int(batch_id)).pk
+    for name in ("date_from", "date_to"):  # carried from the order list's filters
+        try:
+            day = parse_date(request.GET.get(name, ""))
+        except ValueError:  # the shape of a date, not a real one
+            day = None
+        if day is not None:
+            initial[name] = day
     form = CourierSheetForm(scope, request.POST or None, initial=initial)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -98,3 +98,20 @@ def test_pages_keep_the_filters(alice, login) -> None:
     assert "market=coupang" in next_link
     second = client.get("/t/alice/orders/" + next_link.replace("&amp;", "&")).content.decode()
     assert len(_numbers(second)) == 10 and "F-999" not in _numbers(second)
+
+
+def test_the_courier_sheet_is_one_click_from_the_days_chosen(orders, alice, login) -> None:
+    client = login(alice)
+    page = client.get("/t/alice/orders/", {"since": "2026-03-01", "until": "2026-03-02"})
+    (link,) = re.findall(r'href="(/t/alice/files/courier/[^"]*)"', page.content.decode())
+    assert link == "/t/alice/files/courier/?date_from=2026-03-01&amp;date_to=2026-03-02"
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="2026-03-01"' in form and 'value="2026-03-02"' in form
+    # A date that only looks like one is left out, not an error page.
+    assert client.get("/t/alice/files/courier/?date_from=2026-02-30").status_code == 200
+
+
+def test_a_viewer_is_not_offered_the_courier_sheet(orders, staff_of_alice, login) -> None:
+    viewer = login(staff_of_alice("viewer"))
+    page = viewer.get("/t/alice/orders/", {"ship": "waiting"}).content.decode()
+    assert "/files/courier/" not in page and "F-1" in page
