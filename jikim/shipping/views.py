@@ -110,10 +110,12 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query,
             "page": page,
             "filters": filters,
-            "filter_query": listing.query_without_page(filters) if filters else "",
+            "filter_query": listing.query_without_page(filters) if filters is not None else "",
             # The shipping sheet for the orders of those days (it keeps to untracked ones).
             "courier_query": (
-                listing.courier_query(filters) if filters and scope.can("export") else None
+                listing.courier_query(filters)
+                if filters is not None and scope.can("export")
+                else None
             ),
             "rows": [(o, recipients.get(o.pk, {})) for o in rows],
         },
