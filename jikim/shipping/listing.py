@@ -90,8 +90,14 @@ def query_without_page(form: OrderFilterForm) -> str:
 
 
 def courier_query(form: OrderFilterForm) -> str:
-    """The order dates of valid filters, for the courier sheet's form ('' when none)."""
+    """The marketplace and dates of valid filters, for the courier sheet's form ('' when
+    none)."""
     if not form.is_valid():
         return ""
-    days = {"date_from": form.cleaned_data.get("since"), "date_to": form.cleaned_data.get("until")}
-    return urlencode({k: v.isoformat() for k, v in days.items() if v})
+    data = form.cleaned_data
+    carried = {
+        "marketplace": data.get("market") or "",
+        "date_from": data["since"].isoformat() if data.get("since") else "",
+        "date_to": data["until"].isoformat() if data.get("until") else "",
+    }
+    return urlencode({k: v for k, v in carried.items() if v})

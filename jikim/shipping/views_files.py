@@ -58,6 +58,12 @@ class CourierSheetForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": "선택한 업로드를 찾을 수 없습니다."},
     )
+    marketplace = forms.ChoiceField(
+        label="판매처",
+        required=False,
+        choices=[("", "모든 판매처"), *Marketplace.choices],
+        error_messages={"invalid_choice": "판매처를 목록에서 고르세요."},
+    )
     date_from = forms.DateField(label="주문일 (부터)", required=False, widget=_DATE)
     date_to = forms.DateField(label="주문일 (까지)", required=False, widget=_DATE)
     pickup_date = forms.DateField(
@@ -160,6 +166,8 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
         if not batch_id.isdigit():
             raise Http404
         initial["batch"] = scope.get(ImportBatch.objects.all(), pk=int(batch_id)).pk
+    if request.GET.get("marketplace") in Marketplace.values:  # from the order list's filters
+        initial["marketplace"] = request.GET["marketplace"]
     for name in ("date_from", "date_to"):  # carried from the order list's filters
         try:
             day = parse_date(request.GET.get(name, ""))
@@ -177,6 +185,7 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
             batch_id=data["batch"],
             date_from=data["date_from"],
             date_to=data["date_to"],
+            marketplace=data["marketplace"],
         )
         try:
             export = outbound.do_download_courier_sheet(

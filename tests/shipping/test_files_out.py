@@ -192,6 +192,18 @@ def test_orders_are_chosen_by_tracking_batch_and_date(alice, login) -> None:
     assert AccessRecord.objects.filter(action="download").count() == 3
 
 
+def test_the_courier_sheet_keeps_to_the_chosen_marketplace(alice, login) -> None:
+    imported(alice)  # Smartstore orders only
+    client = login(alice)
+    elsewhere = courier_post(client, marketplace="coupang")
+    assert elsewhere.status_code == 200
+    assert "조건에 맞는 주문이 없습니다" in elsewhere.content.decode()
+    sheet = courier_post(client, marketplace="smartstore")
+    assert sheet.status_code == 200 and sheet["Content-Disposition"].startswith("attachment")
+    unknown = courier_post(client, marketplace="amazon")
+    assert "판매처를 목록에서 고르세요." in unknown.content.decode()
+
+
 def test_every_courier_layout_downloads_and_unverified_ones_are_marked(alice, login) -> None:
     imported(alice)
     client = login(alice)

@@ -102,11 +102,15 @@ def test_pages_keep_the_filters(alice, login) -> None:
 
 def test_the_courier_sheet_is_one_click_from_the_days_chosen(orders, alice, login) -> None:
     client = login(alice)
-    page = client.get("/t/alice/orders/", {"since": "2026-03-01", "until": "2026-03-02"})
+    chosen = {"market": "coupang", "since": "2026-03-01", "until": "2026-03-02"}
+    page = client.get("/t/alice/orders/", chosen)
     (link,) = re.findall(r'href="(/t/alice/files/courier/[^"]*)"', page.content.decode())
-    assert link == "/t/alice/files/courier/?date_from=2026-03-01&amp;date_to=2026-03-02"
+    assert link == (
+        "/t/alice/files/courier/?marketplace=coupang&amp;date_from=2026-03-01&amp;date_to=2026-03-02"
+    )
     form = client.get(link.replace("&amp;", "&")).content.decode()
     assert 'value="2026-03-01"' in form and 'value="2026-03-02"' in form
+    assert re.search(r'<option value="coupang"[^>]*selected', form)
     # A date that only looks like one is left out, not an error page.
     assert client.get("/t/alice/files/courier/?date_from=2026-02-30").status_code == 200
 

@@ -62,9 +62,12 @@ def select_orders(
     batch_id: int | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    marketplace: str = "",
 ) -> QuerySet[Order]:
     """The tenant's orders for a courier sheet, oldest order first."""
     orders = Order.objects.filter(tenant=tenant)
+    if marketplace:
+        orders = orders.filter(marketplace=marketplace)
     if untracked_only:
         orders = orders.filter(Q(shipment__isnull=True) | Q(shipment__tracking_no=""))
     if batch_id is not None:
