@@ -50,6 +50,9 @@ _NEEDLESS = {
     7: "카드 4111-1111-1111-1111 로 결제했어요",
 }
 _CUSTOMS_CODE_ROW = 5  # an imported product: the customs code is kept, encrypted
+# The oldest quarter of the orders is already on its way: a courier and tracking number, so
+# the list's 발송 filter and the marketplaces' dispatch sheets have something to show.
+SHIPPED_FROM_ROW = ROWS * 3 // 4
 
 
 def demo_file(now: dt.datetime, rows: int = ROWS) -> bytes:
@@ -87,6 +90,15 @@ def demo_file(now: dt.datetime, rows: int = ROWS) -> bytes:
             "배송메세지": _NEEDLESS.get(n, rng.choice(_MESSAGES)),
             "개인통관고유부호": "P123456789012" if n == _CUSTOMS_CODE_ROW else "",
         }
+        if n >= SHIPPED_FROM_ROW:
+            sent = ordered + dt.timedelta(days=1)
+            values |= {
+                "주문상태": "배송중",
+                "주문세부상태": "배송중",
+                "택배사": "CJ대한통운",
+                "송장번호": f"{684100000000 + n}",
+                "발송일": f"{sent:%Y-%m-%d %H:%M:%S}",
+            }
         for name, value in values.items():
             if value:
                 sheet.write_string(n + 2, column[name], value)

@@ -23,6 +23,8 @@ def test_seed_demo_imports_searchable_orders_once(capsys, login) -> None:
     assert batch.format_id == "smartstore_v2" and batch.new_rows == demo.ROWS
     assert Order.objects.filter(tenant=tenant).count() == demo.ROWS
     assert not Order.objects.filter(tenant__slug="demo2").exists()
+    shipped = Order.objects.filter(tenant=tenant, shipment__tracking_no__gt="")
+    assert shipped.count() == demo.ROWS - demo.SHIPPED_FROM_ROW > 0
     assert f"뒤 4자리 {demo.SEARCH_HINT}" in out and f"/t/demo/imports/{batch.pk}/" in out
 
     # The needless identifiers the file carries were masked and reported, not stored.
