@@ -21,13 +21,18 @@ SHIPPING_STATES = [
 ]
 
 
-class OrderFilterForm(forms.Form):
-    market = forms.ChoiceField(
+def marketplace_field(everything: str) -> forms.ChoiceField:
+    """An optional choice of one marketplace, `everything` naming the empty choice."""
+    return forms.ChoiceField(
         label="판매처",
         required=False,
-        choices=[("", "전체"), *Marketplace.choices],
+        choices=[("", everything), *Marketplace.choices],
         error_messages={"invalid_choice": "판매처를 목록에서 고르세요."},
     )
+
+
+class OrderFilterForm(forms.Form):
+    market = marketplace_field("전체")
     ship = forms.ChoiceField(
         label="배송",
         required=False,

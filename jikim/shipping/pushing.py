@@ -16,6 +16,7 @@ from django.http import Http404
 
 from jikim import clock
 from jikim.audit.records import record
+from jikim.shipping import linerows
 from jikim.shipping.apikeys import display_prefix
 from jikim.shipping.importers import OrderRow
 from jikim.shipping.models import ApiKey, Marketplace, Order, Party, PartyRole
@@ -316,18 +317,7 @@ def read_order(key: ApiKey, product_order_no: str, marketplace: str | None) -> d
     order = found[0]
     out: dict[str, Any] = {
         name: getattr(order, name)
-        for name in (
-            "marketplace",
-            "order_no",
-            "product_order_no",
-            "product_name",
-            "option",
-            "quantity",
-            "amount",
-            "ordered_at",
-            "paid_at",
-            "status",
-        )
+        for name in ("marketplace", "product_order_no", *linerows.ORDER_FIELDS)
     }
     out["recipient"], out["recipient_withheld"] = _masked_recipient(key, order)
     shipment = getattr(order, "shipment", None)

@@ -21,6 +21,7 @@ from jikim.accounts.tenancy import Scope, scope_for
 from jikim.shipping import outbound
 from jikim.shipping.exports.couriers import LAYOUTS, SOURCE_FIELDS
 from jikim.shipping.exports.tracking import COURIERS
+from jikim.shipping.listing import marketplace_field
 from jikim.shipping.models import BatchStatus, ImportBatch, Marketplace
 from jikim.shipping.outbound.results import MAX_RESULT_BYTES
 
@@ -58,12 +59,7 @@ class CourierSheetForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": "선택한 업로드를 찾을 수 없습니다."},
     )
-    marketplace = forms.ChoiceField(
-        label="판매처",
-        required=False,
-        choices=[("", "모든 판매처"), *Marketplace.choices],
-        error_messages={"invalid_choice": "판매처를 목록에서 고르세요."},
-    )
+    marketplace = marketplace_field("모든 판매처")
     date_from = forms.DateField(label="주문일 (부터)", required=False, widget=_DATE)
     date_to = forms.DateField(label="주문일 (까지)", required=False, widget=_DATE)
     pickup_date = forms.DateField(
