@@ -61,7 +61,7 @@ class Desk:
     def cases(self) -> QuerySet[Case]:
         if self.tenant is None:
             return Case.objects.filter(tenant__isnull=True, kind=CaseKind.MEMBER)
-        return Case.objects.filter(tenant=self.tenant, kind=CaseKind.SELLER)
+        return seller_cases(self.tenant)
 
     def consultations(self) -> QuerySet[Consultation]:
         if self.tenant is None:
@@ -93,3 +93,8 @@ def desk_for(request: HttpRequest, slug: str | None, permission: str) -> Desk:
     if not operator_role_allows(user.operator_role, permission):
         raise PermissionDenied
     return Desk(user, None, user.operator_role)
+
+
+def seller_cases(tenant: Tenant) -> QuerySet[Case]:
+    """A seller's CS cases: what its desk lists (and its home page counts)."""
+    return Case.objects.filter(tenant=tenant, kind=CaseKind.SELLER)

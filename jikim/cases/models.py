@@ -34,6 +34,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.CLOSED: frozenset(),
 }
 
+# Cases the desk still has to act on: an answered case waits on the complainant.
+OPEN_STATUSES: frozenset[str] = frozenset({CaseStatus.RECEIVED, CaseStatus.INVESTIGATING})
+OPEN_FILTER = "open"  # the case list's status filter for them
+
 
 class Channel(models.TextChoices):
     """How the complaint arrived (the channels of the policy's §3 ①)."""

@@ -30,7 +30,7 @@ from jikim.cases.forms import (
     SellerCaseForm,
     UnmaskForm,
 )
-from jikim.cases.models import Case, CaseKind, CaseStatus
+from jikim.cases.models import OPEN_FILTER, OPEN_STATUSES, Case, CaseKind, CaseStatus
 from jikim.shipping.models import Order
 from jikim.vault import access
 
@@ -56,7 +56,9 @@ def case_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     desk = desk_for(request, slug, "handle_cases")
     cases = desk.cases().select_related("complainant_member", "order").order_by("-received_at")
     status = request.GET.get("status", "")
-    if status in CaseStatus.values:
+    if status == OPEN_FILTER:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status in CaseStatus.values:
         cases = cases.filter(status=status)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -76,7 +78,7 @@ def case_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             desk,
             page=page,
             status=status,
-            statuses=CaseStatus.choices,
+            statuses=[(OPEN_FILTER, "처리 중 (접수·조사 중)"), *CaseStatus.choices],
             rows=[(c, v, desk.url("case_detail", c.pk)) for c, v in zip(rows, values, strict=True)],
             new_url=desk.url("case_new"),
         ),
@@ -93,7 +95,7 @@ def _order_of(desk: Desk, number: str) -> Order | None:
 def case_new(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     desk = desk_for(request, slug, "handle_cases")
     form_class = MemberComplaintForm if desk.is_console else SellerCaseForm
-    form: Any = form_class(request.POST or None)
+    form: Any = form_class(request.POST or None, initial=_initial(desk, request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -106,6 +108,16 @@ def case_new(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 messages.warning(request, MASKED_IDS.format(n=form.masked_identifiers))
             return redirect(desk.url("case_detail", case.pk))
     return render(request, "cases/case_new.html", _context(desk, form=form))
+
+
+def _initial(desk: Desk, request: HttpRequest) -> dict[str, str]:
+    """The order a case is opened from (its page's 민원 접수 link names it by id, not by its
+    number, which stays out of the address)."""
+    order_id = request.GET.get("order", "")
+    if desk.is_console or not order_id.isdigit():
+        return {}
+    order = Order.objects.filter(tenant=desk.tenant, pk=int(order_id)).first()
+    return {"order_no": order.product_order_no or order.order_no} if order else {}
 
 
 def _receive(desk: Desk, data: dict[str, Any]) -> Case:

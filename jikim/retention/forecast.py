@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
 
 from jikim import clock
+from jikim.accounts.models import Tenant
 from jikim.retention import rules
-from jikim.retention.holds import held
-from jikim.retention.models import DestructionItem, ItemStatus
+from jikim.retention.holds import count_held, held
+from jikim.retention.models import DestructionItem, ItemStatus, TenantRetention
 from jikim.retention.separated import sweeping
-from jikim.retention.sources import SOURCES
+from jikim.retention.sources import SOURCES, ContractEndSource, RecipientSource
+from jikim.shipping.models import Order, Shipment
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,72 @@ def forecast(days: int, now: dt.datetime | None = None) -> list[Line]:
             Line(day, stage, rule_id, rule.label, rule.basis, source_name, count, held_here)
         )
     return lines
+
+
+@dataclass(frozen=True)
+class RecipientFate:
+    """When one order's recipient and sender data falls due, and why — what the seller's
+    order page says, from the computation the sweep uses."""
+
+    due_at: dt.datetime
+    days: int  # after delivery or purchase confirmation; 0 when the order has neither
+    undelivered: str  # the period for an order never delivered, in Korean ("180일")
+    held: bool
+    contract_end: bool = False  # due earlier because the seller's contract has ended
+
+
+_UNITS = {"d": "일", "m": "개월", "y": "년"}
+
+
+def _days_for(tenant_id: int, default_days: int) -> int:
+    chosen = TenantRetention.objects.filter(tenant_id=tenant_id).values_list(
+        "shipping_days", flat=True
+    )
+    return min(chosen.first() or default_days, default_days)
+
+
+def _contract_due(tenant: Tenant) -> dt.datetime | None:
+    if tenant.contract_ended_at is None:
+        return None
+    return rules.rule(ContractEndSource.rule_id).due(tenant.contract_ended_at)
+
+
+def recipient_fate(
+    tenant: Tenant, order: Order, shipment: Shipment | None, subject: str
+) -> RecipientFate:
+    source = RecipientSource()
+    default_days, undelivered = source.terms()
+    days = _days_for(tenant.pk, default_days)
+    ends = (shipment.delivered_at, shipment.purchase_confirmed_at) if shipment else (None, None)
+    due_at = source.due_at(days, undelivered, ends, order.ordered_at, order.created_at)
+    contract_due = _contract_due(tenant)
+    subjects, tenants = held([subject], [tenant.pk])
+    return RecipientFate(
+        due_at=min(due_at, contract_due) if contract_due else due_at,
+        days=days if any(ends) else 0,
+        undelivered=f"{undelivered.amount}{_UNITS[undelivered.unit]}",
+        held=bool(subjects or tenants),
+        contract_end=contract_due is not None and contract_due < due_at,
+    )
+
+
+def recipients_due(tenant: Tenant, days: int, now: dt.datetime | None = None) -> int | None:
+    """How many of one seller's recipients and senders the sweep destroys within `days`
+    days, held ones left out (None when the policy's periods need the per-row count)."""
+    until = (now or clock.now()) + dt.timedelta(days=days)
+    contract_due = _contract_due(tenant)
+    querysets: list[tuple[QuerySet[Any], str]] | None
+    if contract_due is not None and contract_due <= until:
+        # The contract's end takes every row; the recipients' own periods add none.
+        querysets = ContractEndSource().due_querysets(until)
+    else:
+        querysets = RecipientSource().due_querysets(until)
+    if querysets is None:
+        return None
+    total = 0
+    with connection.cursor() as cursor:
+        for queryset, _stage in querysets:
+            select, params = queryset.filter(tenant_id=tenant.pk).query.sql_with_params()
+            cursor.execute(f"SELECT COUNT(*) FROM ({select}) d", params)  # noqa: S608
+            total += int(cursor.fetchone()[0]) - count_held(cursor, select, params)
+    return total

@@ -72,12 +72,32 @@ class RecipientSource:
     method = "데이터 키 파기(암호학적 삭제) 후 수취인 행·검색 색인 삭제"
     models = (Party,)  # where a large sweep deletes, for plannerstats
 
-    def due(self, until: dt.datetime) -> Iterator[Due]:
+    def terms(self) -> tuple[int, rules.Period]:
+        """(days after delivery or confirmation, the period for an order never delivered)."""
         rule = rules.rule(self.rule_id)
         default_days = rule.period.amount if rule.period and rule.period.unit == "d" else 90
+        return default_days, rule.undelivered_period or rules.Period(180, "d")
+
+    @staticmethod
+    def due_at(
+        days: int,
+        undelivered: rules.Period,
+        ends: tuple[dt.datetime | None, dt.datetime | None],
+        ordered: dt.datetime | None,
+        recorded: dt.datetime,
+    ) -> dt.datetime:
+        """One recipient's due date: `days` after the later of delivery and purchase
+        confirmation (`ends`); with neither, `undelivered` after the later of the order and
+        its arrival here — an old order uploaded today is not destroyed tonight."""
+        known = [t for t in ends if t is not None]
+        if known:
+            return max(known) + dt.timedelta(days=days)
+        return undelivered.after(max(ordered or recorded, recorded))
+
+    def due(self, until: dt.datetime) -> Iterator[Due]:
+        default_days, undelivered = self.terms()
         custom = dict(TenantRetention.objects.values_list("tenant_id", "shipping_days"))
         shortest = min([default_days, *custom.values()])
-        undelivered = rule.undelivered_period or rules.Period(180, "d")
         cut = until - dt.timedelta(days=shortest)
         cut_undelivered = (
             until - dt.timedelta(days=undelivered.amount) if undelivered.unit == "d" else until
@@ -97,12 +117,8 @@ class RecipientSource:
         for subject, tenant_id, delivered, confirmed, ordered, created in rows.iterator(
             chunk_size=5000
         ):
-            ends = [t for t in (delivered, confirmed) if t is not None]
-            if ends:
-                days = min(custom.get(tenant_id, default_days), default_days)
-                due_at = max(ends) + dt.timedelta(days=days)
-            else:
-                due_at = undelivered.after(ordered or created)
+            days = min(custom.get(tenant_id, default_days), default_days)
+            due_at = self.due_at(days, undelivered, (delivered, confirmed), ordered, created)
             if due_at <= until:
                 yield Due(self.name, subject, Stage.DESTROY, self.rule_id, tenant_id, due_at)
 
@@ -110,10 +126,8 @@ class RecipientSource:
         """`due` as queries over the recipients (one per retention period in use), for the
         sweep to plan without passing every row through Python. The conditions are `due`'s:
         a delivered or confirmed order is due when both known ends are `days` old; an order
-        with neither is due `undelivered_period` after it was ordered (or recorded)."""
-        rule = rules.rule(self.rule_id)
-        default_days = rule.period.amount if rule.period and rule.period.unit == "d" else 90
-        undelivered = rule.undelivered_period or rules.Period(180, "d")
+        with neither is due `undelivered_period` after the later of its order and its arrival."""
+        default_days, undelivered = self.terms()
         if undelivered.unit != "d":
             return None  # calendar months: only `due` counts them
         shorter: dict[int, list[int]] = defaultdict(list)
@@ -139,7 +153,8 @@ class RecipientSource:
             )
             querysets.append(duesql.due_rows(rows, duesql.PlusDays(ends, days)))
         cut = until - dt.timedelta(days=undelivered.amount)
-        started = Coalesce(F("order__ordered_at"), F("order__created_at"))
+        recorded = F("order__created_at")
+        started = Greatest(Coalesce(F("order__ordered_at"), recorded), recorded)
         rows = Party.objects.annotate(started=started).filter(
             order__shipment__delivered_at__isnull=True,
             order__shipment__purchase_confirmed_at__isnull=True,

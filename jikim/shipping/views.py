@@ -17,7 +17,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from jikim.accounts.tenancy import Scope, scope_for
+from jikim.cases.desks import seller_cases
 from jikim.policy import datamap
+from jikim.retention import forecast
 from jikim.shipping import actions, listing, search
 from jikim.shipping.importers import FileRefused
 from jikim.shipping.models import BatchStatus, ImportBatch, Order, Party
@@ -127,6 +129,7 @@ def order_detail(request: HttpRequest, slug: str, order_id: int) -> HttpResponse
     scope = scope_for(request, slug)
     order, shipment = search.order_of(scope.tenant.pk, order_id)
     party = next(iter(search.recipients_of([order.pk])), None)
+    fate = forecast.recipient_fate(scope.tenant, order, shipment, party.subject) if party else None
     unmasked = False
     form = UnmaskForm(request.POST or None)
     if request.method == "POST":
@@ -160,6 +163,13 @@ def order_detail(request: HttpRequest, slug: str, order_id: int) -> HttpResponse
             "form": form,
             "blank_fields": None if form.is_bound else _blank_unmask_fields(get_language()),
             "shipment": shipment,
+            "fate": fate,
+            "may_enter_tracking": scope.can("edit_orders"),
+            "cases": (
+                list(seller_cases(scope.tenant).filter(order=order).order_by("-received_at"))
+                if scope.can("handle_cases")
+                else None
+            ),
         },
     )
 

@@ -153,6 +153,36 @@ def test_seller_case_form_finds_the_order_by_number(alice, login) -> None:
     assert Case.objects.count() == 1
 
 
+def test_a_case_is_opened_from_its_order_page_and_listed_there(
+    alice, bob, login, staff_of_alice
+) -> None:
+    order, _ = helpers.make_order(helpers.tenant_of(alice), order_no="ORD-88")
+    client = login(alice)
+    page = client.get(f"/t/alice/orders/{order.pk}/").content.decode()
+    assert "이 주문으로 접수된 민원이 없습니다" in page
+    link = f"/t/alice/cases/new/?order={order.pk}"
+    assert link in page
+    form = client.get(link).content.decode()
+    assert 'name="order_no"' in form and 'value="ORD-8801"' in form
+    data = {
+        "order_no": "ORD-8801",
+        "from_recipient": "1",
+        "channel": "phone",
+        "title": "파손 문의",
+        "body": "상자가 젖어서 왔어요",
+        "identity_confirmed": "on",
+    }
+    assert client.post("/t/alice/cases/new/", data).status_code == 302
+    case = Case.objects.get()
+    assert case.order_id == order.pk
+    page = client.get(f"/t/alice/orders/{order.pk}/").content.decode()
+    assert f"/t/alice/cases/{case.pk}/" in page and "파손 문의" in page
+    # Bob's desk does not fill in Alice's order; a viewer's order page offers no case desk.
+    assert "ORD-88" not in login(bob).get(f"/t/bob/cases/new/?order={order.pk}").content.decode()
+    viewer_page = login(staff_of_alice(TenantRole.VIEWER)).get(f"/t/alice/orders/{order.pk}/")
+    assert "order-cases" not in viewer_page.content.decode()
+
+
 def test_viewers_cannot_handle_cases(alice, login, staff_of_alice) -> None:
     viewer = login(staff_of_alice(TenantRole.VIEWER))
     assert viewer.get("/t/alice/cases/").status_code == 403

@@ -49,7 +49,34 @@ def test_the_detail_page_shows_the_shipment(alice, login) -> None:
         defaults={"tenant_id": order.tenant_id, "courier": "한진택배", "tracking_no": "987654"},
     )
     html = login(alice).get(f"/t/alice/orders/{order.pk}/").content.decode()
-    assert "한진택배 987654" in html
+    assert "<dt>택배사</dt><dd>한진택배</dd>" in html
+    assert "<dt>송장번호</dt><dd>987654</dd>" in html
+    assert "<dt>배송완료일시</dt><dd>-</dd>" in html
+
+
+def test_an_order_without_tracking_says_so_and_links_where_it_is_entered(
+    alice, login, staff_of_alice
+) -> None:
+    _import(alice, files.smartstore_xlsx())
+    order = Order.objects.order_by("pk").first()
+    Shipment.objects.filter(order=order).delete()
+    page = f"/t/alice/orders/{order.pk}/"
+    html = login(alice).get(page).content.decode()
+    assert "<dt>송장번호</dt><dd>미입력" in html and "/t/alice/files/tracking/" in html
+    # A read-only member sees the fact, not a link to a page that would refuse them.
+    html = login(staff_of_alice("viewer")).get(page).content.decode()
+    assert "<dt>송장번호</dt><dd>미입력" in html and "/t/alice/files/tracking/" not in html
+
+
+def test_the_amount_is_written_in_won(alice, login) -> None:
+    _import(alice, files.smartstore_xlsx())
+    order = Order.objects.order_by("pk").first()
+    Order.objects.filter(pk=order.pk).update(amount=1234500)
+    html = login(alice).get(f"/t/alice/orders/{order.pk}/").content.decode()
+    assert "<dt>금액</dt><dd>1,234,500원</dd>" in html
+    Order.objects.filter(pk=order.pk).update(amount=None)
+    html = login(alice).get(f"/t/alice/orders/{order.pk}/").content.decode()
+    assert "<dt>금액</dt><dd>-</dd>" in html
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
