@@ -24,6 +24,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from jikim.accounts.roles import tenant_role_allows
 from jikim.policy.templatetags import policy_tags
 from jikim.web.context import links
 
@@ -37,6 +38,7 @@ _CSRF_INPUT = f"jikim-frame-csrfinput-{secrets.token_hex(8)}"
 _LOGIN = f"jikim-frame-login-{secrets.token_hex(8)}"
 
 Key = tuple[str, str, str]
+NAV_PERMISSIONS = ("import_orders", "handle_cases", "manage_staff", "manage_api_keys", "billing")
 
 
 def _key() -> Key:
@@ -48,7 +50,14 @@ def _key() -> Key:
 @functools.lru_cache(maxsize=1024)
 def _drawn(part: str, key: Key, nav: tuple[Any, ...]) -> SafeString:
     slug, role, console, review = nav
-    context = {"nav_slug": slug, "role": role, "nav_console": console, "nav_audit_review": review}
+    context = {
+        "nav_slug": slug,
+        "role": role,
+        # A link only to pages the role may open: the others would answer 403.
+        "can": {permission: tenant_role_allows(role, permission) for permission in NAV_PERMISSIONS},
+        "nav_console": console,
+        "nav_audit_review": review,
+    }
     return mark_safe(render_to_string(f"web/_{part}.html", context))  # noqa: S308 - our template, autoescaped
 
 

@@ -1,0 +1,43 @@
+"""The main menu links only to pages the member's role may open: a link that answers 403
+is a dead end for a cs_agent or a read-only member (and tells them of pages they cannot use)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jikim.accounts.roles import TenantRole
+
+pytestmark = pytest.mark.django_db
+
+
+def _menu(page: str) -> list[str]:
+    nav = re.search(r'<nav class="mainnav">(.*?)</nav>', page, re.S)
+    assert nav, "no main menu"
+    return re.findall(r'href="([^"]+)"', nav.group(1))
+
+
+@pytest.mark.parametrize("role", list(TenantRole.values))
+def test_every_menu_link_opens_for_the_role(role, alice, login, staff_of_alice) -> None:
+    member = alice if role == TenantRole.OWNER else staff_of_alice(role)
+    client = login(member)
+    links = _menu(client.get("/t/alice/").content.decode())
+    assert "/t/alice/orders/" in links and "/t/alice/files/" in links
+    answers = {link: client.get(link).status_code for link in links}
+    assert answers == dict.fromkeys(links, 200)
+
+
+def test_each_role_sees_what_it_may_use(alice, login, staff_of_alice) -> None:
+    menus = {
+        role: _menu(
+            login(alice if role == "owner" else staff_of_alice(role))
+            .get("/t/alice/")
+            .content.decode()
+        )
+        for role in TenantRole.values
+    }
+    assert "/t/alice/imports/" in menus["manager"] and "/t/alice/imports/" not in menus["cs_agent"]
+    assert "/t/alice/cases/" in menus["cs_agent"] and "/t/alice/cases/" not in menus["viewer"]
+    assert "/t/alice/staff/" not in menus["viewer"] and "/t/alice/staff/" not in menus["cs_agent"]
+    assert "/t/alice/billing/" in menus["owner"] and "/t/alice/billing/" not in menus["manager"]
