@@ -44,7 +44,13 @@ def test_seed_demo_imports_searchable_orders_once(capsys, login) -> None:
     report = seller.get(f"/t/demo/imports/{batch.pk}/").content.decode()
     assert "주민등록번호로 보이는 값" in report and "카드번호로 보이는 값" in report
 
+    # Two CS cases about its orders, still open: the home page counts them.
+    assert "고객 CS 민원 2건" in out
+    home = seller.get("/t/demo/").content.decode()
+    assert 'data-testid="stat-cases"><b>2</b>' in home
     call_command("seed_demo")
-    assert "예시 주문" not in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "예시 주문" not in again and "고객 CS 민원" not in again
+    assert tenant.cases.count() == 2
     assert ImportBatch.objects.filter(tenant=tenant).count() == 1
     assert Order.objects.filter(tenant=tenant).count() == demo.ROWS
