@@ -76,6 +76,11 @@ class RecipientFate:
 _UNITS = {"d": "일", "m": "개월", "y": "년"}
 
 
+def period_label(period: rules.Period) -> str:
+    """A period as a Korean page writes it ("180일", "6개월")."""
+    return f"{period.amount}{_UNITS[period.unit]}"
+
+
 def _days_for(tenant_id: int, default_days: int) -> int:
     chosen = TenantRetention.objects.filter(tenant_id=tenant_id).values_list(
         "shipping_days", flat=True
@@ -102,7 +107,7 @@ def recipient_fate(
     return RecipientFate(
         due_at=min(due_at, contract_due) if contract_due else due_at,
         days=days if any(ends) else 0,
-        undelivered=f"{undelivered.amount}{_UNITS[undelivered.unit]}",
+        undelivered=period_label(undelivered),
         held=bool(subjects or tenants),
         contract_end=contract_due is not None and contract_due < due_at,
     )

@@ -19,7 +19,7 @@ from jikim.accounts.models import Tenant
 from jikim.accounts.roles import operator_role_allows
 from jikim.accounts.tenancy import scope_for
 from jikim.retention import actions, rules
-from jikim.retention.forecast import forecast
+from jikim.retention.forecast import forecast, period_label
 from jikim.retention.models import (
     DestructionItem,
     Hold,
@@ -28,6 +28,7 @@ from jikim.retention.models import (
     LedgerEntry,
     TenantRetention,
 )
+from jikim.retention.sources import RecipientSource
 
 
 def _officer(request: HttpRequest) -> Any:
@@ -189,8 +190,15 @@ def tenant_retention(request: HttpRequest, slug: str) -> HttpResponse:
         actions.do_set_shipping_days(scope.member, scope.tenant, form.cleaned_data["days"])
         messages.success(request, "보관일수를 저장했습니다.")
         return redirect("tenant_retention", slug=slug)
+    default_days, undelivered = RecipientSource().terms()
     return render(
         request,
         "retention/tenant_settings.html",
-        {"scope": scope, "form": form, "current": current},
+        {
+            "scope": scope,
+            "form": form,
+            "current": current,
+            "default_days": default_days,
+            "undelivered": period_label(undelivered),
+        },
     )

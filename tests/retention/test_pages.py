@@ -87,5 +87,8 @@ def test_seller_owner_shortens_the_period_charlie_gets_404(
     assert TenantRetention.objects.get(tenant__slug="alice").shipping_days == 30
     html = client.post("/t/alice/settings/retention/", {"days": "400"}).content.decode()
     assert "90일" in html
+    page = client.get("/t/alice/settings/retention/").content.decode()
+    assert "구매확정 중 늦은 날로부터 <b>30일</b>" in page and "기본값은 90일" in page
+    assert "지킴에 들어온 날로부터 180일" in page  # orders never delivered
     assert login(charlie).get("/t/alice/settings/retention/").status_code == 404
     assert login(staff_of_alice("manager")).get("/t/alice/settings/retention/").status_code == 403
