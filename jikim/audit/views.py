@@ -19,15 +19,10 @@ from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.accounts.roles import OperatorRole, TenantRole, operator_role_allows
 from jikim.audit import actions, review
+from jikim.audit.labels import action_label
 from jikim.audit.models import AccessRecord
 from jikim.audit.records import PERMISSION_ACTIONS, Action, member_subject, record
 
-ACTION_LABELS = {
-    Action.ROLE_GRANT: "권한 부여",
-    Action.ROLE_CHANGE: "권한 변경",
-    Action.ROLE_REVOKE: "권한 회수",
-    Action.OPERATOR_ROLE: "운영자 역할 변경",
-}
 ROLE_LABELS = {**dict(TenantRole.choices), **dict(OperatorRole.choices), "": "없음"}
 
 
@@ -126,7 +121,7 @@ def permission_changes(request: HttpRequest) -> HttpResponse:
         {
             "seq": r.seq,
             "at": r.at,
-            "action": ACTION_LABELS.get(r.action, r.action),
+            "action": action_label(r.action),
             "actor": r.actor_name or ("명령줄(운영 서버)" if r.detail.get("via") == "cli" else "-"),
             "tenant": tenants.get(r.tenant_id, "운영사" if r.tenant_id is None else "-"),
             "target": names.get(r.detail.get("target"), f"#{r.detail.get('target')}"),
