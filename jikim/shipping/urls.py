@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jikim.shipping import views, views_api_keys, views_files
+from jikim.shipping import views, views_api_keys, views_files, views_orderlist
 
 urlpatterns = [
     path("orders/", views.orders, name="orders"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("api-keys/<int:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
     path("files/", views_files.files_index, name="files"),
     path("files/courier/", views_files.files_courier, name="files_courier"),
+    path("files/orders/", views_orderlist.files_orders, name="files_orders"),
     path("files/tracking/", views_files.files_tracking, name="files_tracking"),
     path("files/tracking/apply/", views_files.files_tracking_apply, name="files_tracking_apply"),
     path("files/marketplace/", views_files.files_marketplace, name="files_marketplace"),

@@ -29,7 +29,7 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 _NO_FILE = {"required": "파일을 선택하세요."}
 
 
-def _password_field(label: str, *, required: bool) -> forms.CharField:
+def password_field(label: str, *, required: bool) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -70,7 +70,7 @@ class CourierSheetForm(forms.Form):
         max_length=200,
         error_messages={"required": "개인정보가 담긴 파일을 내려받는 사유를 입력하세요."},
     )
-    password = _password_field("파일 비밀번호 (6자 이상)", required=True)
+    password = password_field("파일 비밀번호 (6자 이상)", required=True)
 
     def __init__(self, scope: Scope, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +109,7 @@ class TrackingUploadForm(forms.Form):
         help_text="로젠택배 결과 파일처럼 주문번호 열이 없으면, 접수 파일에서 주문번호를 넣은 "
         "열의 이름(예: 주문번호, 메모3)을 적어 주세요.",
     )
-    password = _password_field("파일 비밀번호 (있을 때만)", required=False)
+    password = password_field("파일 비밀번호 (있을 때만)", required=False)
 
 
 class ShippedRangeForm(forms.Form):
@@ -119,10 +119,10 @@ class ShippedRangeForm(forms.Form):
 
 class CoupangForm(ShippedRangeForm):
     file = forms.FileField(label="쿠팡 Wing 배송목록 파일 (DeliveryList)", error_messages=_NO_FILE)
-    password = _password_field("파일 비밀번호 (있을 때만)", required=False)
+    password = password_field("파일 비밀번호 (있을 때만)", required=False)
 
 
-def _download(export: outbound.ExportFile) -> HttpResponse:
+def download_response(export: outbound.ExportFile) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = (
         content_disposition_header(True, export.filename) or "attachment"
@@ -197,7 +197,7 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, exc.message)
             problems = exc.problems
         else:
-            return _download(export)
+            return download_response(export)
     return render(
         request,
         "shipping/files/courier.html",
@@ -293,7 +293,7 @@ def files_smartstore(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         orders = outbound.select_tracked(scope.tenant, Marketplace.SMARTSTORE, **form.cleaned_data)
         try:
-            return _download(
+            return download_response(
                 outbound.do_download_smartstore_dispatch(scope.member, scope.tenant, orders=orders)
             )
         except outbound.OutboundError as exc:
@@ -318,7 +318,7 @@ def files_coupang(request: HttpRequest, slug: str) -> HttpResponse:
             shipped_to=data["shipped_to"],
         )
         try:
-            return _download(
+            return download_response(
                 outbound.do_download_coupang_invoice(
                     scope.member,
                     scope.tenant,

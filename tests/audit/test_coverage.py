@@ -288,6 +288,17 @@ def _files_courier(request: pytest.FixtureRequest) -> Probe:
     )
 
 
+def _files_orders(request: pytest.FixtureRequest) -> Probe:
+    alice, parties = _imported_orders(request)
+    return Probe(
+        actor=alice,
+        url="/t/alice/files/orders/",
+        method="post",
+        data={"with_recipients": "on", "reason": "정산 대조", "password": "secret77"},
+        subjects={p.subject for p in parties},
+    )
+
+
 def _rights_request(request: pytest.FixtureRequest) -> tuple[Member, Any]:
     from jikim.rights import actions as rights_actions
     from jikim.rights.models import Channel
@@ -322,6 +333,7 @@ def _console_rights_detail(request: pytest.FixtureRequest) -> Probe:
 SHOWS_PERSONAL_DATA.update(
     {
         "files_courier": _files_courier,
+        "files_orders": _files_orders,
         "tenant_rights_detail": _tenant_rights_detail,
         "console_rights_detail": _console_rights_detail,
     }

@@ -96,6 +96,7 @@ TENANT_ROUTES: dict[str, Rule] = {
     "api_key_revoke": post_only("manage_api_keys"),
     "files": both("view_orders"),
     "files_courier": both("export"),
+    "files_orders": both("export"),
     "files_tracking": both("edit_orders"),
     "files_tracking_apply": post_only("edit_orders"),
     "files_marketplace": both("edit_orders"),

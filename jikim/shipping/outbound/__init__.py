@@ -17,6 +17,7 @@ from jikim.shipping.outbound.layouts import (
     layout_for,
     personal_fields,
 )
+from jikim.shipping.outbound.orderlist import do_download_order_list
 from jikim.shipping.outbound.results import (
     ApplyResult,
     TrackingPreview,
@@ -52,6 +53,7 @@ __all__ = [
     "do_apply_tracking",
     "do_download_coupang_invoice",
     "do_download_courier_sheet",
+    "do_download_order_list",
     "do_download_smartstore_dispatch",
     "do_reset_courier_layout",
     "do_save_courier_layout",

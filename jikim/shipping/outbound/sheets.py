@@ -123,11 +123,11 @@ def exportable_parties(
     return [p for p in parties if p.subject not in held]
 
 
-def _shipments(order_ids: Iterable[int]) -> dict[int, Shipment]:
+def shipments_of(order_ids: Iterable[int]) -> dict[int, Shipment]:
     return {s.order_id: s for s in Shipment.objects.filter(order_id__in=list(order_ids))}
 
 
-def _phone(digits: str) -> str:
+def display_phone(digits: str) -> str:
     if not digits:
         return ""
     try:
@@ -151,7 +151,7 @@ def _sheet_row(
     }
     for name, pii in recipient.items():
         value = pii.value
-        row[PARTY_TO_SHEET[name]] = _phone(value) if name.startswith("phone") else value
+        row[PARTY_TO_SHEET[name]] = display_phone(value) if name.startswith("phone") else value
     return row
 
 
@@ -193,7 +193,7 @@ def clean_reason(reason: str) -> str:
     return clean_text(reason or "")[:200]
 
 
-def _checked(reason: str, password: str) -> str:
+def checked_reason(reason: str, password: str) -> str:
     reason = clean_reason(reason)
     if len(reason) < 2:
         raise OutboundError("개인정보가 담긴 파일을 내려받는 사유를 입력하세요.")
@@ -202,15 +202,18 @@ def _checked(reason: str, password: str) -> str:
     return reason
 
 
-def _record_export(actor: Member, tenant: Tenant, layout: Layout, rows: int) -> None:
+def record_export(
+    actor: Member, tenant: Tenant, layout_id: str, rows: int, reason: str = NO_PERSONAL_DATA_REASON
+) -> None:
+    """The access record of a file without personal data: an export naming no one."""
     record(
         "export",
         actor=actor,
         tenant_id=tenant.pk,
         subjects=[],
         purpose=PURPOSE,
-        reason=NO_PERSONAL_DATA_REASON,
-        detail={"layout": layout.id, "rows": rows, "personal_data": False},
+        reason=reason,
+        detail={"layout": layout_id, "rows": rows, "personal_data": False},
     )
 
 
@@ -235,7 +238,7 @@ def do_download_courier_sheet(
     layout = layout_for(tenant, layout_id)
     fields = personal_fields(layout)
     if fields:
-        reason = _checked(reason, password)
+        reason = checked_reason(reason, password)
     parties = exportable_parties(tenant, orders, actor)
     if not parties:
         raise OutboundError("조건에 맞는 주문이 없습니다. 선택한 조건을 확인해 주세요.")
@@ -255,8 +258,8 @@ def do_download_courier_sheet(
         )
     else:  # a tenant's layout without any recipient column (not reachable today)
         recipients = [{} for _ in parties]
-        _record_export(actor, tenant, layout, len(parties))
-    shipments = _shipments(p.order_id for p in parties)
+        record_export(actor, tenant, layout.id, len(parties))
+    shipments = shipments_of(p.order_id for p in parties)
     extra = {"pickup_date": pickup_date.isoformat() if pickup_date else ""}
     rows = [
         _sheet_row(p.order, shipments.get(p.order_id), values, extra)
@@ -280,10 +283,10 @@ def do_download_smartstore_dispatch(
     chosen = list(_tracked_only(tenant, Marketplace.SMARTSTORE, orders))
     if not chosen:
         raise OutboundError("송장번호가 입력된 스마트스토어 주문이 없습니다.")
-    shipments = _shipments(o.pk for o in chosen)
+    shipments = shipments_of(o.pk for o in chosen)
     rows = [_sheet_row(o, shipments.get(o.pk), {}, {}) for o in chosen]
     content = _write(layout, rows, chosen, "")
-    _record_export(actor, tenant, layout, len(rows))
+    record_export(actor, tenant, layout.id, len(rows))
     return ExportFile(_filename(layout.id), content, len(rows), personal=False)
 
 
@@ -315,7 +318,7 @@ def do_download_coupang_invoice(
         raise OutboundError(
             "올린 배송목록에 있는 주문 가운데 송장번호가 입력된 쿠팡 주문이 없습니다."
         )
-    shipments = _shipments(o.pk for o in chosen)
+    shipments = shipments_of(o.pk for o in chosen)
     rows = []
     for order in chosen:
         row = _sheet_row(order, shipments.get(order.pk), {}, bundles[order.product_order_no])
@@ -330,7 +333,7 @@ def do_download_coupang_invoice(
         )
         rows.append(row)
     content = _write(layout, rows, chosen, "")
-    _record_export(actor, tenant, layout, len(rows))
+    record_export(actor, tenant, layout.id, len(rows))
     return ExportFile(_filename(layout.id), content, len(rows), personal=False)
 
 
