@@ -238,3 +238,11 @@ def test_plans_are_validated(alice) -> None:
     actions.do_create_plan(staff, name="기본", monthly_price=30_000)
     with pytest.raises(ValidationError, match="같은 이름"):
         actions.do_create_plan(staff, name="기본", monthly_price=1)
+
+
+def test_the_billing_page_says_when_there_is_no_plan_to_choose(alice, login) -> None:
+    page = login(alice).get("/t/alice/billing/").content.decode()
+    assert "선택할 수 있는 요금제가 아직 마련되지 않았습니다" in page
+    helpers.plan("스탠다드", 40_000)
+    page = login(alice).get("/t/alice/billing/").content.decode()
+    assert "마련되지 않았습니다" not in page and "스탠다드 (월 40,000원)" in page

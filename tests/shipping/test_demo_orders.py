@@ -52,5 +52,9 @@ def test_seed_demo_imports_searchable_orders_once(capsys, login) -> None:
     again = capsys.readouterr().out
     assert "예시 주문" not in again and "고객 CS 민원" not in again
     assert tenant.cases.count() == 2
+    # Plans to choose on the billing page, made once.
+    assert "요금제 2개" in out and "요금제" not in again
+    billing = seller.get("/t/demo/billing/").content.decode()
+    assert "베이직 (월 29,000원)" in billing and "프로 (월 59,000원)" in billing
     assert ImportBatch.objects.filter(tenant=tenant).count() == 1
     assert Order.objects.filter(tenant=tenant).count() == demo.ROWS

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from jikim.accounts import demo
 from jikim.accounts.models import Member, Tenant
+from jikim.billing import demo as demo_billing
 from jikim.cases import demo as demo_cases
 from jikim.shipping import demo as demo_orders
 
@@ -34,5 +35,9 @@ class Command(BaseCommand):
         if cases := demo_cases.seed_cases(owner, tenant):
             self.stdout.write(
                 f"  데모상점: 고객 CS 민원 {cases}건을 접수해 두었습니다 (/t/demo/cases/)."
+            )
+        if plans := demo_billing.seed_plans():
+            self.stdout.write(
+                f"  요금제 {plans}개를 만들어 두었습니다 (/t/demo/billing/ 에서 선택)."
             )
         self.stdout.write("데모 데이터 준비 완료. 비밀번호는 처음 만들 때 한 번만 표시됩니다.")
