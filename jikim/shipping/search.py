@@ -98,6 +98,15 @@ def recipients_of(order_ids: Sequence[int]) -> list[Party]:
     return list(Party.objects.raw(sql, [PartyRole.RECIPIENT, *order_ids]))
 
 
+def shipments_of(order_ids: Sequence[int]) -> dict[int, Shipment]:
+    """The shipments of these orders by order id, for the list's 배송 column."""
+    if not order_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(order_ids))
+    sql = f"SELECT * FROM {_table(Shipment)} WHERE order_id IN ({marks})"  # noqa: S608
+    return {s.order_id: s for s in Shipment.objects.raw(sql, list(order_ids))}
+
+
 def order_of(tenant_id: int, order_id: int) -> tuple[Order, Shipment | None]:
     """One order of the tenant and its shipment, for the detail page; another tenant's order
     is 404 like a missing one. Written out for the same reason as `orders_matching`: the

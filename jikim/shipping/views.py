@@ -103,6 +103,7 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
         rows = list(page.object_list)
         action = "list"
     recipients = _recipients(scope, rows, action)
+    shipments = search.shipments_of([o.pk for o in rows])
     return render(
         request,
         "shipping/orders.html",
@@ -119,7 +120,7 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
                 if filters is not None and scope.can("export")
                 else None
             ),
-            "rows": [(o, recipients.get(o.pk, {})) for o in rows],
+            "rows": [(o, recipients.get(o.pk, {}), shipments.get(o.pk)) for o in rows],
         },
     )
 

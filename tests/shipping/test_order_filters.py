@@ -119,3 +119,11 @@ def test_a_viewer_is_not_offered_the_courier_sheet(orders, staff_of_alice, login
     viewer = login(staff_of_alice("viewer"))
     page = viewer.get("/t/alice/orders/", {"ship": "waiting"}).content.decode()
     assert "/files/courier/" not in page and "F-1" in page
+
+
+def test_each_row_says_where_its_shipment_stands(orders, alice, login) -> None:
+    page = login(alice).get("/t/alice/orders/").content.decode()
+    cells = dict(re.findall(r">(F-\d+)</a></td>.*?<td>([^\n]*)</td>\n    </tr>", page, re.S))
+    assert "송장 미입력" in cells["F-1"] and "송장 미입력" in cells["F-2"]
+    assert cells["F-3"] == "CJ대한통운 123456789012"
+    assert cells["F-4"].startswith("배송 완료") and "03-05" in cells["F-4"]
