@@ -14,7 +14,7 @@ from jikim import clock
 from jikim.accounts.models import Tenant
 from jikim.retention import rules
 from jikim.retention.holds import count_held, held
-from jikim.retention.models import DestructionItem, ItemStatus, TenantRetention
+from jikim.retention.models import DestructionItem, Hold, ItemStatus, TenantRetention
 from jikim.retention.separated import sweeping
 from jikim.retention.sources import SOURCES, ContractEndSource, RecipientSource
 from jikim.shipping.models import Order, Shipment
@@ -81,11 +81,20 @@ def period_label(period: rules.Period) -> str:
     return f"{period.amount}{_UNITS[period.unit]}"
 
 
-def _days_for(tenant_id: int, default_days: int) -> int:
-    chosen = TenantRetention.objects.filter(tenant_id=tenant_id).values_list(
-        "shipping_days", flat=True
+def _standing(tenant_id: int, subject: str) -> tuple[int | None, bool]:
+    """(the seller's own period, whether a hold covers the subject) in one statement: the
+    order page asks on every view, and two ORM queries cost more than the page's reveal."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT (SELECT shipping_days FROM {quote(TenantRetention._meta.db_table)} "  # noqa: S608
+        "WHERE tenant_id = %s), "
+        f"EXISTS (SELECT 1 FROM {quote(Hold._meta.db_table)} WHERE released_at IS NULL "
+        "AND (subject = %s OR tenant_id = %s))"
     )
-    return min(chosen.first() or default_days, default_days)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenant_id, subject, tenant_id])
+        days, is_held = cursor.fetchone()
+    return days, bool(is_held)
 
 
 def _contract_due(tenant: Tenant) -> dt.datetime | None:
@@ -99,16 +108,16 @@ def recipient_fate(
 ) -> RecipientFate:
     source = RecipientSource()
     default_days, undelivered = source.terms()
-    days = _days_for(tenant.pk, default_days)
+    chosen, is_held = _standing(tenant.pk, subject)
+    days = min(chosen or default_days, default_days)
     ends = (shipment.delivered_at, shipment.purchase_confirmed_at) if shipment else (None, None)
     due_at = source.due_at(days, undelivered, ends, order.ordered_at, order.created_at)
     contract_due = _contract_due(tenant)
-    subjects, tenants = held([subject], [tenant.pk])
     return RecipientFate(
         due_at=min(due_at, contract_due) if contract_due else due_at,
         days=days if any(ends) else 0,
         undelivered=period_label(undelivered),
-        held=bool(subjects or tenants),
+        held=is_held,
         contract_end=contract_due is not None and contract_due < due_at,
     )
 

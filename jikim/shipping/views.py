@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from jikim.accounts.tenancy import Scope, scope_for
-from jikim.cases.desks import seller_cases
+from jikim.cases.desks import cases_of_order
 from jikim.policy import datamap
 from jikim.retention import forecast
 from jikim.shipping import actions, listing, search
@@ -167,9 +167,7 @@ def order_detail(request: HttpRequest, slug: str, order_id: int) -> HttpResponse
             "fate": fate,
             "may_enter_tracking": scope.can("edit_orders"),
             "cases": (
-                list(seller_cases(scope.tenant).filter(order=order).order_by("-received_at"))
-                if scope.can("handle_cases")
-                else None
+                cases_of_order(scope.tenant, order.pk) if scope.can("handle_cases") else None
             ),
         },
     )
