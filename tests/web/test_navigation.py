@@ -41,3 +41,14 @@ def test_each_role_sees_what_it_may_use(alice, login, staff_of_alice) -> None:
     assert "/t/alice/cases/" in menus["cs_agent"] and "/t/alice/cases/" not in menus["viewer"]
     assert "/t/alice/staff/" not in menus["viewer"] and "/t/alice/staff/" not in menus["cs_agent"]
     assert "/t/alice/billing/" in menus["owner"] and "/t/alice/billing/" not in menus["manager"]
+
+
+def test_every_page_leads_a_data_subject_to_their_request(client) -> None:
+    # A seller's customer reaches jikim without an account: the footer of every page
+    # (here the landing page) offers the request form, in both languages.
+    page = client.get("/").content.decode()
+    footer = re.search(r'<nav class="footnav">(.*?)</nav>', page, re.S)
+    assert footer and 'href="/rights/">내 정보 열람·삭제 요구</a>' in footer.group(1)
+    assert client.get("/rights/").status_code == 200
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Access or delete my data" in english
