@@ -25,6 +25,8 @@ from jikim.accounts.tenancy import scope_for
 from jikim.cases.desks import seller_cases
 from jikim.cases.models import OPEN_FILTER, OPEN_STATUSES
 from jikim.retention import forecast, rules
+from jikim.rights import queue as rights_queue
+from jikim.rights.models import Request
 from jikim.shipping import overview
 from jikim.vault import access
 
@@ -58,6 +60,9 @@ def tenant_home(request: HttpRequest, slug: str) -> HttpResponse:
     if scope.can("handle_cases"):
         cases = seller_cases(tenant).filter(status__in=OPEN_STATUSES).count()
     manages = scope.can("manage_tenant")
+    rights = None
+    if scope.can("edit_orders"):
+        rights = rights_queue.open_counts(Request.objects.filter(tenant=tenant))
     context = {
         "scope": scope,
         "role_label": TenantRole(scope.role).label,
@@ -66,6 +71,7 @@ def tenant_home(request: HttpRequest, slug: str) -> HttpResponse:
         "waiting": overview.awaiting_tracking(tenant),
         "open_cases": cases,
         "open_filter": OPEN_FILTER,
+        "rights": rights,
         "unsaved": (
             list(overview.unsaved_uploads(tenant)[:5]) if scope.can("import_orders") else None
         ),

@@ -8,17 +8,21 @@ from django.shortcuts import render
 from jikim.accounts.models import Member, Tenant
 from jikim.accounts.roles import operator_role_allows
 from jikim.audit.models import AccessRecord
+from jikim.web import todo
 
 
 def console(request: HttpRequest) -> HttpResponse:
     # OperatorMfaMiddleware has already admitted only operators with TOTP.
     # Who read whose data is the privacy officer's to review (C9-06): other operators see
     # the counts only, as the audit pages answer them 404.
-    may_review = operator_role_allows(getattr(request.user, "operator_role", ""), "review_access")
+    role = getattr(request.user, "operator_role", "")
+    may_review = operator_role_allows(role, "review_access")
     context = {
         "tenant_count": Tenant.objects.count(),
         "member_count": Member.objects.filter(withdrawn_at__isnull=True).count(),
         "recent_records": AccessRecord.objects.order_by("-seq")[:20] if may_review else None,
+        "may_handle": operator_role_allows(role, "handle_cases"),
+        **(todo.for_operator(role)),
     }
     return render(request, "web/console.html", context)
 

@@ -38,7 +38,14 @@ _CSRF_INPUT = f"jikim-frame-csrfinput-{secrets.token_hex(8)}"
 _LOGIN = f"jikim-frame-login-{secrets.token_hex(8)}"
 
 Key = tuple[str, str, str]
-NAV_PERMISSIONS = ("import_orders", "handle_cases", "manage_staff", "manage_api_keys", "billing")
+NAV_PERMISSIONS = (
+    "import_orders",
+    "edit_orders",
+    "handle_cases",
+    "manage_staff",
+    "manage_api_keys",
+    "billing",
+)
 
 
 def _key() -> Key:
