@@ -60,4 +60,14 @@ def test_the_console_names_the_actions_of_recent_records(login) -> None:
     officer = make_operator("officer", "privacy_officer")
     record("unmask", actor=officer, subjects=["member:1"], reason="배송 문의 확인")
     page = login(officer).get("/console/").content.decode()
-    assert '<td title="unmask">원문 열람</td>' in page
+    assert 'title="unmask">원문 열람</td>' in page
+
+
+@pytest.mark.django_db
+def test_the_console_names_three_subjects_of_a_long_record_and_counts_the_rest(login) -> None:
+    from tests.audit.support import make_operator
+
+    officer = make_operator("officer2", "privacy_officer")
+    record("list", actor=officer, subjects=[f"r_{n:04d}" for n in range(40)])
+    page = login(officer).get("/console/").content.decode()
+    assert "r_0000, r_0001, r_0002 외 37명" in page and "r_0003" not in page
