@@ -22,6 +22,7 @@ def for_operator(role: str) -> dict[str, Any]:
     officer = operator_role_allows(role, "review_access")
     month = review.previous_month()
     return {
+        "todo_any": handles or officer,
         "todo_rights": queue.open_counts(Request.objects.all()) if handles else None,
         "todo_complaints": (
             Case.objects.filter(

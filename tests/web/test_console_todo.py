@@ -102,3 +102,9 @@ def test_a_seller_home_counts_its_own_requests(alice, bob, login, staff_of_alice
     assert _card(login(bob).get("/t/bob/").content.decode(), "stat-rights")[0] == "0"
     viewer = login(staff_of_alice("viewer")).get("/t/alice/").content.decode()
     assert 'data-testid="stat-rights"' not in viewer
+
+
+def test_an_operator_without_a_queue_sees_no_to_do_list(login) -> None:
+    admin = make_operator("sysadmin", "admin")
+    page = login(admin).get("/console/").content.decode()
+    assert "판매자" in page and "할 일" not in page and 'data-testid="todo"' not in page
