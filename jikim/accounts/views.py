@@ -22,16 +22,8 @@ from jikim.accounts.forms import (
 from jikim.accounts.models import Invitation, Member, Membership
 from jikim.accounts.roles import TenantRole, assignable_roles
 from jikim.accounts.tenancy import scope_for
-from jikim.cases.desks import seller_cases
-from jikim.cases.models import OPEN_FILTER, OPEN_STATUSES
-from jikim.retention import forecast, rules
-from jikim.rights import queue as rights_queue
-from jikim.rights.models import Request
-from jikim.shipping import overview
 from jikim.vault import access
-
-# The seller's home page counts the shipping data the sweep destroys within this many days.
-DUE_SOON_DAYS = 7
+from jikim.web import todo
 
 
 def _member(request: HttpRequest) -> Member:
@@ -52,32 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def tenant_home(request: HttpRequest, slug: str) -> HttpResponse:
     scope = scope_for(request, slug)
-    tenant = scope.tenant
-    destroy_on = None
-    if tenant.contract_ended_at is not None:
-        destroy_on = rules.rule("seller_contract_end").due(tenant.contract_ended_at)
-    cases = None
-    if scope.can("handle_cases"):
-        cases = seller_cases(tenant).filter(status__in=OPEN_STATUSES).count()
-    manages = scope.can("manage_tenant")
-    rights = None
-    if scope.can("edit_orders"):
-        rights = rights_queue.open_counts(Request.objects.filter(tenant=tenant))
     context = {
         "scope": scope,
         "role_label": TenantRole(scope.role).label,
-        "destroy_on": destroy_on,
-        "today": overview.ordered_today(tenant),
-        "waiting": overview.awaiting_tracking(tenant),
-        "open_cases": cases,
-        "open_filter": OPEN_FILTER,
-        "rights": rights,
-        "unsaved": (
-            list(overview.unsaved_uploads(tenant)[:5]) if scope.can("import_orders") else None
-        ),
-        # Counted for those who may change the period: a figure others could not act on.
-        "due_soon": forecast.recipients_due(tenant, DUE_SOON_DAYS) if manages else None,
-        "due_soon_days": DUE_SOON_DAYS,
+        **todo.for_seller(scope),
     }
     return render(request, "accounts/tenant_home.html", context)
 

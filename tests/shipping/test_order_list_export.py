@@ -1,7 +1,8 @@
 """The order list as an Excel file (주문 내역 엑셀): the list's own filters choose the orders;
 without the recipients' columns the file names no one and is recorded as an export; with
 them it needs a reason and a password, is encrypted, and every recipient in it is on
-record — one who asked for processing to stop is left out."""
+record (one whose correction or deletion is pending is left out: tests/compliance/
+test_c6_03_order_list_export.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import pytest
 from jikim.audit.models import AccessRecord
 from jikim.shipping.models import Order, Party, Shipment
 from jikim.shipping.outbound import orderlist
-from jikim.vault import access
 from tests.shipping import marketplace_files as files
 from tests.shipping.test_files_out import OLE_MAGIC, as_dicts, decrypt, imported, read_book
 
@@ -76,23 +76,6 @@ def test_with_recipients_the_file_is_encrypted_and_every_recipient_recorded(alic
     recipients = Party.objects.filter(tenant__slug="alice", role="recipient")
     assert record.subjects == sorted(p.subject for p in recipients)
     assert PASSWORD not in repr(list(AccessRecord.objects.values_list("reason", "detail")))
-
-
-def test_a_frozen_recipient_is_left_out_and_the_refusal_recorded(alice, login, monkeypatch) -> None:
-    imported(alice)
-    held = Party.objects.filter(tenant__slug="alice", role="recipient").order_by("pk").first()
-    monkeypatch.setattr(
-        access, "freeze_checkers", [*access.freeze_checkers, lambda s: set(s) & {held.subject}]
-    )
-    data = _post(login(alice), with_recipients="on", reason="정산 대조", password=PASSWORD).content
-    rows = as_dicts(read_book(decrypt(data, PASSWORD))[1])
-    row = {r["상품주문번호"]: r for r in rows}[held.order.product_order_no]
-    assert row["수취인명"] == orderlist.WITHHELD and row["수취인연락처1"] == ""
-    assert held.subject not in AccessRecord.objects.get(action="download").subjects
-    refused = AccessRecord.objects.filter(action="refused.frozen").values_list(
-        "subjects", flat=True
-    )
-    assert any(held.subject in subjects for subjects in refused)
 
 
 def test_the_order_lists_filters_choose_the_orders(alice, login) -> None:
