@@ -115,3 +115,34 @@ def test_only_roles_that_export_may_download(alice, charlie, staff_of_alice, log
     assert login(charlie).get("/t/alice/files/orders/").status_code == 404
     assert _post(login(charlie)).status_code == 404
     assert not AccessRecord.objects.filter(action__in=["download", "export"]).exists()
+
+
+def test_quantities_amounts_and_moments_are_numbers_and_dates_in_excel(alice, login) -> None:
+    """A seller sums the amounts and sorts by the order's time: those cells are an Excel
+    number and an Excel date (Korean time), not text; numbers stay text where a leading
+    zero matters (order and tracking numbers)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from python_calamine import CalamineWorkbook
+
+    imported(alice)
+    order = Order.objects.filter(tenant__slug="alice").exclude(amount=None).first()
+    assert order is not None and order.ordered_at is not None
+    data = _post(login(alice)).content
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheet = book.get_sheet_by_name("주문내역").to_python(skip_empty_area=False)
+    header = sheet[0]
+    row = {r[header.index("상품주문번호")]: dict(zip(header, r, strict=True)) for r in sheet[1:]}[
+        order.product_order_no
+    ]
+    assert row["수량"] == order.quantity and isinstance(row["수량"], int | float)
+    assert row["금액"] == order.amount and isinstance(row["금액"], int | float)
+    seoul = order.ordered_at.astimezone(ZoneInfo("Asia/Seoul")).replace(
+        tzinfo=None, second=0, microsecond=0
+    )
+    assert row["주문일시"] == seoul and isinstance(row["주문일시"], dt.datetime)
+    assert isinstance(row["주문번호"], str) and isinstance(row["상품주문번호"], str)
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        styles = zipped.read("xl/styles.xml").decode()
+    assert "#,##0" in styles and "yyyy-mm-dd hh:mm" in styles

@@ -1,7 +1,10 @@
 """Spreadsheet files (xlsx, csv) built in memory from a header row and text rows.
 
-Every cell is written as text: phone numbers, postcodes and tracking numbers keep their
-leading zeros, and nothing a customer typed can become a formula (see ``cells``). The
+Every text cell is written as text: phone numbers, postcodes and tracking numbers keep
+their leading zeros, and nothing a customer typed can become a formula (see ``cells``).
+A caller that means a quantity, an amount or a moment passes an int, a Decimal or a naive
+local datetime, written as an Excel number or date a seller can sum and sort: such a cell
+holds no text, so it cannot become a formula either. The
 bytes never touch the disk here, so a download of personal data leaves no temporary
 file behind; with a password the xlsx is encrypted (ECMA-376 agile encryption, the one
 Excel uses) and Excel asks for the password before showing anything.
@@ -10,9 +13,11 @@ Excel uses) and Excel asks for the password before showing anything.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import xlsxwriter
 from msoffcrypto.format.ooxml import OOXMLFile
@@ -40,17 +45,37 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _checked_rows(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[list[str]]:
+# A cell bound for Excel: escaped text, or a number or a moment written as one.
+Cell = str | int | Decimal | dt.datetime
+
+
+def _cell(value: object) -> Cell:
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value
+    return escape_cell(value)
+
+
+def _shown(value: Cell) -> str:
+    if isinstance(value, dt.datetime):
+        return "0000-00-00 00:00"
+    return value if isinstance(value, str) else f"{value:,}"
+
+
+def _checked_rows(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], *, typed: bool = True
+) -> list[list[Cell]]:
     if not headers:
         raise ExportError("머리글이 없는 파일은 만들 수 없습니다.")
     width = len(headers)
-    checked: list[list[str]] = []
+    checked: list[list[Cell]] = []
     for index, row in enumerate(rows, start=1):
         if len(row) != width:
             raise ExportError(
                 f"{index}번째 데이터 행의 칸 수({len(row)})가 머리글 칸 수({width})와 다릅니다."
             )
-        checked.append([escape_cell(value) for value in row])
+        checked.append([_cell(value) if typed else escape_cell(value) for value in row])
         if len(checked) > MAX_DATA_ROWS:
             raise ExportError(
                 f"엑셀 시트 하나에는 최대 {MAX_DATA_ROWS:,}행까지 넣을 수 있습니다. "
@@ -66,7 +91,7 @@ def build_xlsx(
     *,
     password: str | None = None,
 ) -> bytes:
-    """Build an .xlsx with one sheet: a bold header row, then ``rows``, all as text."""
+    """Build an .xlsx with one sheet: a bold header row, then ``rows`` (see ``_cell``)."""
     header_cells = [escape_cell(header) for header in headers]
     body = _checked_rows(headers, rows)
 
@@ -85,10 +110,12 @@ def build_xlsx(
         sheet = workbook.add_worksheet(sheet_name)
         text = workbook.add_format({"num_format": "@"})
         bold = workbook.add_format({"num_format": "@", "bold": True})
+        number = workbook.add_format({"num_format": "#,##0"})
+        moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 
         for col, header in enumerate(header_cells):
             sampled = (row[col] for row in body[:_WIDTH_SAMPLE_ROWS])
-            widest = max((_display_width(v) for v in sampled), default=0)
+            widest = max((_display_width(_shown(v)) for v in sampled), default=0)
             width = min(max(_display_width(header), widest) + 2, _MAX_WIDTH)
             # The column format '@' keeps what a person later types there text too.
             sheet.set_column(col, col, max(width, _MIN_WIDTH), text)
@@ -96,7 +123,11 @@ def build_xlsx(
 
         for row_index, row in enumerate(body, start=1):
             for col, value in enumerate(row):
-                if value:
+                if isinstance(value, dt.datetime):
+                    sheet.write_datetime(row_index, col, value, moment)
+                elif not isinstance(value, str):
+                    sheet.write_number(row_index, col, value, number)
+                elif value:
                     sheet.write_string(row_index, col, value, text)
                 else:
                     # A blank, not an empty string: upload checkers treat "" as filled.
@@ -131,7 +162,8 @@ def build_csv(
     the older courier systems that only read that encoding.
     """
     header_cells = [escape_cell(header) for header in headers]
-    body = _checked_rows(headers, rows)
+    # A CSV has no cell types: everything in it is text, escaped.
+    body = [[str(cell) for cell in row] for row in _checked_rows(headers, rows, typed=False)]
 
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)

@@ -58,8 +58,11 @@ WITHHELD = "(처리정지 요청으로 제외)"  # in the name cell of a recipie
 NO_PERSONAL_DATA_REASON = "주문 내역 파일 생성(수취인 정보 없음)"
 
 
-def _when(moment: dt.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+def _when(moment: dt.datetime | None) -> dt.datetime | str:
+    """A moment as an Excel date in Korean time (to the minute), or a blank."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _recipient_cells(values: dict[str, Pii] | None) -> list[str]:
@@ -120,15 +123,15 @@ def do_download_order_list(
     rows = []
     for order in chosen:
         shipment = shipments.get(order.pk)
-        row = [
+        row: list[object] = [
             order.marketplace_label,
             order.order_no,
             order.product_order_no,
             _when(order.ordered_at),
             order.product_name,
             order.option,
-            str(order.quantity),
-            "" if order.amount is None else str(order.amount),
+            order.quantity,
+            "" if order.amount is None else order.amount,
             order.status,
             shipment.courier if shipment else "",
             shipment.tracking_no if shipment else "",
