@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -267,7 +268,16 @@ def jobs(site: Site) -> dict[str, Job]:
     )
 
     def search(conn: Connection, rng: random.Random, state: dict[str, str]) -> str | None:
-        status, _, page = conn.call("GET", f"/t/{SLUG}/orders/?q={rng.choice(site.last4)}")
+        # The search box posts: a phone number stays out of the address.
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": site.csrf_token, "q": rng.choice(site.last4)}
+        )
+        status, _, page = conn.call(
+            "POST",
+            f"/t/{SLUG}/orders/",
+            form.encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         return None if status == 200 and b"****" in page else f"{status}"
 
     def detail(conn: Connection, rng: random.Random, state: dict[str, str]) -> str | None:

@@ -85,8 +85,12 @@ def _recipients(scope: Scope, orders: list[Order], action: str) -> dict[int, dic
 
 @login_required
 def orders(request: HttpRequest, slug: str) -> HttpResponse:
+    """The order list (filters in the address, so a list can be linked and paged) and the
+    customer search. A search term is a phone number or a name: it comes only in a form's
+    body, never in the address, which browsers keep in their history and servers in their
+    logs. A search link from elsewhere (?q=) is not run; the page says why."""
     scope = scope_for(request, slug)
-    text = request.GET.get("q", "").strip()[:100]
+    text = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
     if text:
         query = search.classify(text)
         found = list(search.orders_matching(scope.tenant.pk, query))
@@ -111,6 +115,7 @@ def orders(request: HttpRequest, slug: str) -> HttpResponse:
             "scope": scope,
             "q": text,
             "query": query,
+            "search_in_address": "q" in request.GET,
             "page": page,
             "filters": filters,
             "filter_query": listing.query_without_page(filters) if filters is not None else "",

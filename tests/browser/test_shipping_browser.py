@@ -61,6 +61,7 @@ def test_upload_protected_file_preview_commit_and_search(page, tmp_path) -> None
     page.wait_for_load_state()
     text = page.content()
     assert party.order.order_no in text and phone not in text
+    assert phone[-4:] not in page.url, "the search term stays out of the address"
     page.screenshot(path=tmp_path / "search.png", full_page=True)
 
     # The CJ sheet: a reason and a password, then a password-protected xlsx.

@@ -210,7 +210,7 @@ def test_c6_03_every_export_path_refuses_during_a_pending_correction(alice, logi
     # Any read (detail page, downloads through the vault): withheld.
     assert access.reveal(party, "phone1", purpose="service_delivery", actor=alice).withheld
     # Search: marked 처리 보류.
-    html = login(alice).get("/t/alice/orders/", {"q": party.order.order_no}).content.decode()
+    html = login(alice).post("/t/alice/orders/", {"q": party.order.order_no}).content.decode()
     assert party.order.order_no in html and "처리 보류" in html, html[html.find("<table") :][:1500]
     # API read: recipient withheld.
     from jikim.shipping import pushing

@@ -39,7 +39,7 @@ def test_seed_demo_imports_searchable_orders_once(capsys, login) -> None:
     from jikim.accounts.models import Member
 
     seller = login(Member.objects.get(login_id="demo"))
-    page = seller.get(f"/t/demo/orders/?q={demo.SEARCH_HINT}").content.decode()
+    page = seller.post("/t/demo/orders/", {"q": demo.SEARCH_HINT}).content.decode()
     assert "검색 결과 0건" not in page and f"****-{demo.SEARCH_HINT}" in page
     report = seller.get(f"/t/demo/imports/{batch.pk}/").content.decode()
     assert "주민등록번호로 보이는 값" in report and "카드번호로 보이는 값" in report

@@ -30,7 +30,7 @@ def test_upload_preview_commit_search_detail(alice, login) -> None:
 
     party = Party.objects.order_by("pk").first()
     phone = plain(party, "phone1")
-    html = client.get("/t/alice/orders/", {"q": phone[-4:]}).content.decode()
+    html = client.post("/t/alice/orders/", {"q": phone[-4:]}).content.decode()
     assert party.order.order_no in html
     assert phone not in html, "lists show masked phones"
     assert AccessRecord.objects.filter(action="search", actor_id=alice.pk).exists()
@@ -95,7 +95,7 @@ def test_charlie_gets_404_for_alices_orders_and_imports(alice, charlie, login) -
         assert client.post(url).status_code == 404, url
     # Charlie's own search never finds Alice's customers.
     phone = plain(Party.objects.first(), "phone1")
-    assert order.order_no not in client.get("/t/charlie/orders/", {"q": phone}).content.decode()
+    assert order.order_no not in client.post("/t/charlie/orders/", {"q": phone}).content.decode()
 
 
 def test_password_protected_upload_asks_for_the_password(alice, login) -> None:
@@ -160,3 +160,26 @@ def test_rows_left_out_are_downloadable_as_a_sheet_without_personal_data(alice, 
     assert cells[0] == ["행", "열", "처리", "값(가림)", "내용"]
     assert any(r[2] == "제외" and "수취인" in str(r[4]) for r in cells[1:])
     assert "1234567" not in str(cells)
+
+
+def test_a_search_term_never_travels_in_the_address(alice, login) -> None:
+    """A phone number or a name in a URL stays in the browser's history and the server's
+    request log: every search box posts, and a search link (?q=) is not run."""
+    import re
+
+    client = login(alice)
+    _upload(client, "alice", files.smartstore_xlsx())
+    client.post(f"/t/alice/imports/{ImportBatch.objects.get().pk}/commit/")
+    party = Party.objects.order_by("pk").first()
+    phone = plain(party, "phone1")
+    for path in ("/t/alice/", "/t/alice/orders/", "/t/alice/files/"):
+        page = client.get(path).content.decode()
+        forms = re.findall(r"<form [^>]*>(?:(?!</form>).)*name=\"q\"", page, re.S)
+        assert forms, path
+        assert all('method="post"' in form for form in forms), path
+    linked = client.get("/t/alice/orders/", {"q": phone}).content.decode()
+    assert 'data-testid="search-in-address"' in linked
+    assert "검색 결과" not in linked, "the plain order list, not a search"
+    assert not AccessRecord.objects.filter(action="search").exists()
+    found = client.post("/t/alice/orders/", {"q": phone}).content.decode()
+    assert party.order.order_no in found and "검색 결과 1건" in found

@@ -57,10 +57,11 @@ def test_every_page_leads_a_data_subject_to_their_request(client) -> None:
 def test_the_header_searches_customers_from_any_seller_page(alice, login, staff_of_alice) -> None:
     client = login(staff_of_alice("viewer"))
     page = client.get("/t/alice/files/").content.decode()
-    form = re.search(r'<form method="get" action="([^"]+)" class="navsearch"', page)
+    form = re.search(r'<form method="post" action="([^"]+)" class="navsearch"', page)
     assert form and form.group(1) == "/t/alice/orders/"
-    assert 'name="q"' in page[form.start() : form.start() + 600]
-    assert client.get("/t/alice/orders/", {"q": "5678"}).status_code == 200
+    drawn = page[form.start() : form.start() + 800]
+    assert 'name="q"' in drawn and 'name="csrfmiddlewaretoken" value="' in drawn
+    assert client.post("/t/alice/orders/", {"q": "5678"}).status_code == 200
     # Outside a shop (the member's own profile) there is no shop to search.
     profile = client.get("/accounts/profile/")
     assert profile.status_code == 200 and 'class="navsearch"' not in profile.content.decode()
