@@ -86,6 +86,11 @@ class Problem:
         }
 
 
+# What happens to a value that cannot be read: a new order is stored without it, an order
+# already stored keeps the value it has.
+_KEPT = "새 주문이면 비워 두고, 이미 저장된 주문이면 저장된 값을 그대로 둡니다."
+
+
 @dataclass
 class CleanRow:
     """A row ready to store. Party values are plaintext here and sealed on commit."""
@@ -108,6 +113,10 @@ class CleanRow:
     shipped_at: dt.datetime | None = None
     delivered_at: dt.datetime | None = None
     purchase_confirmed_at: dt.datetime | None = None
+    # Fields the file filled but that could not be read, so they are blank here: a line
+    # already stored keeps its own value for them (storing.py), a good value is never
+    # overwritten by an unreadable one.
+    unreadable: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"CleanRow({self.marketplace}:{self.product_order_no}, row {self.source_row})"
@@ -256,6 +265,7 @@ class Normaliser:
         ) -> None:
             problems.append(Problem(row.source_row, column(name), code, message, value, severity))
 
+        unreadable: list[str] = []
         values: dict[str, str] = {}
         for name in SCANNED:
             raw = getattr(row, name)
@@ -294,6 +304,7 @@ class Normaliser:
                 phones.append(normalise_phone(raw).digits)
             except PhoneError as exc:
                 severity = "error" if index == 1 else "warning"
+                unreadable.append(f"phone{index}")
                 report(
                     field_name,
                     f"phone_{exc.code}",
@@ -318,10 +329,11 @@ class Normaliser:
                         "warning",
                     )
             except PostcodeError as exc:
+                unreadable.append("postcode")
                 report(
                     "recipient_postcode",
                     f"postcode_{exc.code}",
-                    f"우편번호를 읽을 수 없어 비워 둡니다: {exc}",
+                    f"우편번호를 읽을 수 없습니다: {exc}. {_KEPT}",
                     "",
                     "warning",
                 )
@@ -335,6 +347,7 @@ class Normaliser:
         if row.customs_code.strip():
             customs = find_customs_code(row.customs_code) or ""
             if not customs:
+                unreadable.append("customs_code")
                 report(
                     "customs_code",
                     "customs_code_format",
@@ -355,10 +368,11 @@ class Normaliser:
                 dates[date_field] = parse_datetime(getattr(row, date_field))
             except ValueError:
                 dates[date_field] = None
+                unreadable.append(date_field)
                 report(
                     date_field,
                     "date_format",
-                    "날짜를 읽을 수 없어 비워 둡니다.",
+                    f"날짜를 읽을 수 없습니다. {_KEPT}",
                     getattr(row, date_field)[:20],
                     "warning",
                 )
@@ -371,8 +385,9 @@ class Normaliser:
             amount = parse_amount(row.amount)
         except ValueError:
             amount = None
+            unreadable.append("amount")
             report(
-                "amount", "amount", "금액을 읽을 수 없어 비워 둡니다.", row.amount[:15], "warning"
+                "amount", "amount", f"금액을 읽을 수 없습니다. {_KEPT}", row.amount[:15], "warning"
             )
 
         if problems and any(p.severity == "error" for p in problems):
@@ -405,5 +420,6 @@ class Normaliser:
             shipped_at=dates["shipped_at"],
             delivered_at=dates["delivered_at"],
             purchase_confirmed_at=dates["purchase_confirmed_at"],
+            unreadable=unreadable,
         )
         return Outcome(clean, problems, identifiers)

@@ -45,6 +45,11 @@ from jikim.shipping.linesql import (
 )
 from jikim.shipping.models import ImportBatch, Order, Party, PartyRole, Shipment
 from jikim.shipping.normalising import CleanRow
+from jikim.shipping.unreadable import (
+    keep_stored_party_values,
+    kept_index_sources,
+    with_stored_values,
+)
 from jikim.shipping.writer import Writer
 from jikim.vault import keyring
 from jikim.vault.fields import new_subject
@@ -278,6 +283,7 @@ def _update(
     batch_id = None if batch is None else batch.pk
     when = db_datetime()
     now = when(clock.now())
+    changed = with_stored_values(changed)
     raw_update(
         Order,
         ORDER_UPDATE_COLUMNS,
@@ -285,20 +291,17 @@ def _update(
     )
     order_ids = [pk for pk, _, _ in changed]
     rows = [row for _, row, _ in changed]
-    known = {p.order_id: (p.pk, p.subject) for p in search.recipients_of(order_ids)}
+    known = {p.order_id: p for p in search.recipients_of(order_ids)}
     # A line stored without a recipient gets one; its key commits before its data.
-    subjects = [known[o][1] if o in known else new_subject("r") for o in order_ids]
+    subjects = [known[o].subject if o in known else new_subject("r") for o in order_ids]
     keys = keyring.ensure(subjects)
     parties = list(zip(order_ids, subjects, rows, sealed_rows(rows, subjects, keys), strict=True))
-    raw_update(
-        Party,
-        [*PARTY_FIELDS, "legacy_postcode"],
-        [
-            (*fields, row.legacy_postcode, known[o][0])
-            for o, _, row, fields in parties
-            if o in known
-        ],
-    )
+    updates = []
+    for o, _, row, fields in parties:
+        if o in known:
+            kept, legacy = keep_stored_party_values(row, fields, known[o])
+            updates.append((*kept, legacy, known[o].pk))
+    raw_update(Party, [*PARTY_FIELDS, "legacy_postcode"], updates)
     role = PartyRole.RECIPIENT.value
     raw_insert(
         Party,
@@ -309,10 +312,27 @@ def _update(
             if o not in known
         ],
     )
+    # Entries of a kept value stay: read before the line's entries are replaced.
+    staying = kept_index_sources(
+        [r for o, _, r, _ in parties if o in known], [s for o, s, _, _ in parties if o in known]
+    )
+    still = (
+        [
+            entry
+            for entry in BlindIndexEntry.objects.filter(
+                subject__in=sorted({subject for subject, _ in staying}),
+                source__in=sorted({source for _, source in staying}),
+            ).values_list(*INDEX_COLUMNS)
+            if (entry[3], entry[4]) in staying
+        ]
+        if staying
+        else []
+    )
     BlindIndexEntry.objects.filter(
         subject__in=subjects, source__startswith="shipping.Party."
     ).delete()
-    raw_insert(BlindIndexEntry, INDEX_COLUMNS, index_rows(tenant_id, subjects, rows))
+    fresh = [e for e in index_rows(tenant_id, subjects, rows) if (e[3], e[4]) not in staying]
+    raw_insert(BlindIndexEntry, INDEX_COLUMNS, [*fresh, *still])
     # A line sent again without shipping details keeps the shipment it has.
     shipping = {
         o: shipment_row(row, when)

@@ -104,3 +104,65 @@ def test_c3_04_a_changed_line_without_a_recipient_gains_one(alice) -> None:
     party = Party.objects.get(order__product_order_no="P-1")
     assert party.subject == result.subjects[0] and plain(party, "name") == "홍길동"
     assert found(tenant, "0001") == ["P-1"]
+
+
+def test_a_line_sent_again_with_unreadable_values_keeps_the_stored_ones(alice) -> None:
+    """A good postcode, phone, amount or date on record is never replaced by a blank
+    because a later file garbled it (the preview reports the value as unreadable)."""
+    tenant = Tenant.objects.get(slug="alice")
+    delivered = WHEN + dt.timedelta(days=2)
+    good = line(
+        1,
+        party={**line(1).party, "phone2": "0215881234", "customs_code": "P123456789012"},
+        courier="CJ대한통운",
+        tracking_no="612345678901",
+        delivered_at=delivered,
+    )
+    store(tenant, [good])
+    party = Party.objects.get()
+    garbled = dataclasses.replace(
+        good,
+        product_name="유기농 현미 10kg",  # a real change alongside
+        amount=None,
+        ordered_at=None,
+        delivered_at=None,
+        party={**good.party, "phone2": "", "postcode": "", "customs_code": "", "name": "홍길순"},
+        unreadable=["amount", "ordered_at", "delivered_at", "phone2", "postcode", "customs_code"],
+    )
+    assert store(tenant, [garbled]).updated == 1
+    order = Order.objects.get()
+    party.refresh_from_db()
+    assert order.product_name == "유기농 현미 10kg" and plain(party, "name") == "홍길순"
+    assert (order.amount, order.ordered_at) == (25900, WHEN)
+    assert Shipment.objects.get().delivered_at == delivered
+    assert plain(party, "phone2") == "0215881234"
+    assert plain(party, "postcode") == "06236"
+    assert plain(party, "customs_code") == "P123456789012"
+    assert found(tenant, "0215881234") == ["P-1"], "the kept phone is still searchable"
+    assert found(tenant, "홍길순") == ["P-1"] and found(tenant, "홍길동") == []
+
+    # A new line has nothing stored: it is saved without the unreadable value.
+    fresh = dataclasses.replace(
+        line(2), party={**line(2).party, "postcode": ""}, unreadable=["postcode"]
+    )
+    store(tenant, [fresh])
+    assert plain(Party.objects.get(order__product_order_no="P-2"), "postcode") in ("", None)
+
+
+def test_a_file_with_an_unreadable_postcode_says_the_stored_one_stays(alice) -> None:
+    from jikim.shipping import actions
+    from tests.shipping import marketplace_files as files
+
+    tenant = Tenant.objects.get(slug="alice")
+    actions.do_import_file(alice, tenant, data=files.smartstore_xlsx(), filename="a.xlsx")
+    rows = files.smartstore_rows()
+    rows[0]["우편번호"] = "ABCDE"
+    again = files.xlsx(
+        files.SMARTSTORE_V2, rows, above=[[files.SMARTSTORE_INSTRUCTION]], sheet_name="발주발송관리"
+    )
+    batch = actions.do_import_file(alice, tenant, data=again, filename="b.xlsx")
+    assert batch.status == "committed"
+    problem = next(p for p in batch.problems if p["column"] == "우편번호")
+    assert "이미 저장된 주문이면 저장된 값을 그대로 둡니다" in problem["message"]
+    party = Party.objects.get(order__product_order_no=str(rows[0]["상품주문번호"]))
+    assert plain(party, "postcode") == files.PEOPLE[0].postcode
