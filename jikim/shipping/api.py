@@ -97,7 +97,11 @@ class OrderIn(BaseModel):
     )
     product_name: str = Field("", max_length=300)
     option: str = Field("", max_length=300)
-    quantity: int = Field(1, ge=1, le=100_000)
+    # Only the type is the request's: a quantity out of 1–100,000 is that order's problem,
+    # reported in `errors` while the other orders are saved, as a file's row would be.
+    quantity: int = Field(
+        1, ge=-(10**9), le=10**9, description="수량 1~100,000 (벗어나면 그 주문만 저장하지 않음)"
+    )
     amount: int | None = Field(None, ge=0, le=10**12, description="금액(원)")
     ordered_at: str = Field("", max_length=40, description=DATE_HELP)
     paid_at: str = Field("", max_length=40, description=DATE_HELP)

@@ -267,6 +267,18 @@ def test_the_same_line_twice_in_one_request_keeps_the_last(alice) -> None:
     assert Order.objects.get().status == "배송준비"
 
 
+def test_a_quantity_out_of_range_refuses_that_order_only(alice) -> None:
+    """One bad order in a batch is that order's error; the others are saved."""
+    key = make_key(alice)
+    response = push(key, [order(1), order(2, quantity=0), order(3, quantity=100_001)])
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["accepted"], body["rejected"]) == (1, 2)
+    assert {(e["index"], e["field"]) for e in body["errors"]} == {(1, "quantity"), (2, "quantity")}
+    assert all(e["severity"] == "error" and "수량" in e["message"] for e in body["errors"])
+    assert list(Order.objects.values_list("order_no", flat=True)) == [order(1)["order_no"]]
+
+
 def test_more_than_1000_orders_is_refused_as_a_whole(alice) -> None:
     key = make_key(alice)
     response = push(key, [order(n) for n in range(1001)])
