@@ -251,6 +251,11 @@ def _expected_cell(layout: Layout, header: str, shipment: Mapping[str, str]) -> 
         return "CJ대한통운"
     if layout is EPOST_PRE_RECEIPT and column.source == "recipient_address_base":
         return shipment["recipient_address_base"]
+    # FULL_SHIPMENT's first number is a mobile, its second a landline.
+    if column.source == "recipient_mobile":
+        return shipment["recipient_phone1"]
+    if column.source == "recipient_other_phone":
+        return shipment["recipient_phone2"]
     return shipment[column.source]
 
 
@@ -290,7 +295,7 @@ def test_cnplus_row_in_detail() -> None:
         "01234",
         "서울특별시 강남구 테헤란로 1 101동 1001호",
         "012345678901",
-        "0020240501001",
+        "2024050112345671",  # 고객주문번호: the line's own number, echoed back by CNPlus
         "유기농 사과 5kg",
         "",
         "",
@@ -518,6 +523,8 @@ def test_every_dangerous_prefix_is_neutralised_in_every_text_column(
             # Tracking numbers lose separators and blanks before they are written, and
             # with them the dangerous first character.
             assert cell == "CMD|'/CCALC'!A0"
+        elif layout.columns[i].source == "recipient_mobile":
+            assert cell == ""  # not a mobile number: the 휴대폰 column stays blank
         else:
             assert cell.startswith("'"), (headers[i], cell)
         assert not is_dangerous(cell)

@@ -103,7 +103,8 @@ def test_cj_sheet_has_the_spec_headers_and_the_right_recipients(alice, login) ->
     assert first["받는분기타연락처"] == files.PEOPLE[0].phone2
     assert first["받는분우편번호"] == files.PEOPLE[0].postcode
     assert first["받는분주소(전체, 분할)"] == f"{files.PEOPLE[0].base} {files.PEOPLE[0].detail}"
-    assert first["고객주문번호"] == smartstore_order(0).order_no
+    # The column CNPlus echoes back carries the line's own number (issue: swapped numbers).
+    assert first["고객주문번호"] == smartstore_order(0).product_order_no
     assert first["품목명"] == files.PRODUCTS[0][0]
     assert first["배송메세지1"] == files.MESSAGES[0]
     assert first["예약구분"] == "1"
@@ -347,33 +348,49 @@ def test_a_result_file_without_an_order_column_names_one(alice, login) -> None:
     assert "1건 반영하기" in page
 
 
-def test_one_order_with_several_lines(alice) -> None:
+def _one_order_of_three_lines(alice, *, one_recipient: bool) -> list[int]:
     rows = files.smartstore_rows()
     for row in rows[:3]:
         row["주문번호"] = "2024060199999999"  # one order, three product lines
+        if one_recipient:
+            person = files.PEOPLE[0]
+            row.update({
+                "수취인명": person.name, "수취인연락처1": person.phone,
+                "수취인연락처2": person.phone2, "우편번호": person.postcode,
+                "통합배송지": f"{person.base} {person.detail}", "기본배송지": person.base,
+                "상세배송지": person.detail,
+            })  # fmt: skip
     data = files.xlsx(files.SMARTSTORE_V2, rows, above=[[files.SMARTSTORE_INSTRUCTION]])
     imported(alice, data)
+    return [smartstore_order(i).pk for i in range(3)]
+
+
+def _by_order_no(*numbers: str) -> bytes:
+    body = "".join(f"{n},2024060199999999\r\n" for n in numbers)
+    return ("운송장번호,고객주문번호\r\n" + body).encode()
+
+
+def test_an_order_number_shared_by_different_recipients_is_never_paired(alice) -> None:
+    _one_order_of_three_lines(alice, one_recipient=False)
     tenant = Tenant.objects.get(slug="alice")
-    lines = [smartstore_order(i).pk for i in range(3)]
+    for numbers in (["601234567890"], ["601234567890", "601234567891", "601234567892"]):
+        preview = outbound.preview_tracking(tenant, data=_by_order_no(*numbers), courier_id="cj")
+        assert preview.matched == [], "no line gets a number it may not have been printed for"
+        assert [r.row for r in preview.ambiguous] == list(range(2, 2 + len(numbers)))
+        assert "어느 상품주문의 송장인지 알 수 없습니다" in preview.ambiguous[0].message
 
-    def result(*numbers: str) -> bytes:
-        body = "".join(f"{n},2024060199999999\r\n" for n in numbers)
-        return ("운송장번호,고객주문번호\r\n" + body).encode()
 
-    one = outbound.preview_tracking(tenant, data=result("601234567890"), courier_id="cj")
+def test_one_parcel_for_one_recipients_lines_takes_one_number(alice) -> None:
+    lines = _one_order_of_three_lines(alice, one_recipient=True)
+    tenant = Tenant.objects.get(slug="alice")
+    one = outbound.preview_tracking(tenant, data=_by_order_no("601234567890"), courier_id="cj")
     assert [m.order_id for m in one.matched] == lines, "one parcel for the whole order"
     assert {m.tracking_no for m in one.matched} == {"601234567890"}
-    each = outbound.preview_tracking(
-        tenant, data=result("601234567890", "601234567891", "601234567892"), courier_id="cj"
-    )
-    assert [(m.order_id, m.tracking_no[-1]) for m in each.matched] == list(
-        zip(lines, "012", strict=True)
-    )
-    unclear = outbound.preview_tracking(
-        tenant, data=result("601234567890", "601234567891"), courier_id="cj"
-    )
-    assert not unclear.matched and len(unclear.invalid) == 2
-    assert "어느 상품의 송장인지" in unclear.invalid[0].message
+    # Three parcels: which product is in which one is not in the file. Not guessed.
+    three = _by_order_no("601234567890", "601234567891", "601234567892")
+    each = outbound.preview_tracking(tenant, data=three, courier_id="cj")
+    assert each.matched == [] and len(each.ambiguous) == 3
+    assert "3개 행에 있고 상품주문은 3건" in each.ambiguous[0].message
 
 
 def test_a_bad_result_file_is_refused_and_nothing_is_applied(alice, login) -> None:

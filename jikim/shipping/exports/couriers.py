@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from jikim.shipping.exports.cells import NEUTRALISER, cell_text, escape_cell
 from jikim.shipping.exports.tracking import clean_tracking_no, find_courier
+from jikim.shipping.normalizers.phone import PhoneError, PhoneKind, normalise_phone
 
 __all__ = [
     "CJ_CNPLUS",
@@ -44,6 +45,8 @@ SOURCE_FIELDS: dict[str, str] = {
     "recipient_name": "받는 분 이름",
     "recipient_phone1": "받는 분 전화번호 1",
     "recipient_phone2": "받는 분 전화번호 2",
+    "recipient_mobile": "받는 분 휴대폰 번호(010 등)",
+    "recipient_other_phone": "받는 분 전화번호(휴대폰 칸에 넣지 않은 번호)",
     "recipient_postcode": "받는 분 우편번호",
     "recipient_address": "받는 분 주소(전체)",
     "recipient_address_base": "받는 분 기본주소",
@@ -65,6 +68,11 @@ SOURCE_FIELDS: dict[str, str] = {
 # A full address or a base address satisfies either requirement: layouts differ in
 # whether they split it.
 _ADDRESS_FIELDS = frozenset({"recipient_address", "recipient_address_base"})
+# A layout with a 휴대폰 column and a 전화 column needs a number in either, not in both: a
+# recipient may have only a landline, or only a mobile. Any phone column of a seller's own
+# layout satisfies that need.
+_PHONE_EITHER = frozenset({"recipient_mobile", "recipient_other_phone"})
+_PHONE_FIELDS = _PHONE_EITHER | {"recipient_phone1", "recipient_phone2"}
 
 
 class LayoutError(ValueError):
@@ -132,8 +140,13 @@ class Layout:
                 # The layout's own column without a field keeps its default (예약구분 "1").
                 columns.append(replace(own[header], source=None, required=False))
                 continue
-            is_required = source in required or (
-                source in _ADDRESS_FIELDS and bool(required & _ADDRESS_FIELDS)
+            is_required = (
+                source in required
+                or (source in _ADDRESS_FIELDS and bool(required & _ADDRESS_FIELDS))
+                or (
+                    source in _PHONE_EITHER | {"recipient_phone1"}
+                    and bool(required & _PHONE_FIELDS)
+                )
             )
             columns.append(
                 Column(
@@ -146,7 +159,11 @@ class Layout:
         mapped = {c.source for c in columns if c.source}
         if mapped & _ADDRESS_FIELDS:
             mapped |= _ADDRESS_FIELDS
+        if mapped & _PHONE_FIELDS:
+            mapped |= _PHONE_FIELDS
         missing = sorted(required - mapped)
+        if set(missing) >= _PHONE_EITHER:  # one need, named once
+            missing.remove("recipient_other_phone")
         if missing:
             labels = ", ".join(SOURCE_FIELDS[name] for name in missing)
             raise LayoutError(f"필수 항목이 양식에 없습니다: {labels}")
@@ -171,8 +188,10 @@ CJ_CNPLUS = Layout(
         _C("받는분우편번호", "recipient_postcode"),
         _C("받는분주소(전체, 분할)", "recipient_address", required=True),
         _C("운송장번호", "tracking_no"),
-        # Printed back in CNPlus's result file, so results match orders by it.
-        _C("고객주문번호", "order_no"),
+        # Printed back in CNPlus's result file, so results match order lines by it: the
+        # product-order number, unique per line. An order number can be shared by several
+        # lines going to different people (one checkout, several products).
+        _C("고객주문번호", "product_order_no"),
         _C("품목명", "product_name", max_bytes=150),
         _C("박스수량"),  # blank = 1
         _C("박스타입"),
@@ -192,8 +211,10 @@ EPOST_PRE_RECEIPT = Layout(
         _C("우편번호", "recipient_postcode"),
         _C("주소(시도+시군구+도로명+건물번호)", "recipient_address_base", required=True),
         _C("상세주소(동, 호수, 洞명칭, 아파트, 건물명 등)", "recipient_address_detail"),
-        _C("휴대전화(010-1234-5678)", "recipient_phone1", required=True),
-        _C("일반전화(02-1234-5678)", "recipient_phone2"),
+        # Whichever of the two numbers is a mobile goes to 휴대전화, the other to 일반전화;
+        # one of them must be there.
+        _C("휴대전화(010-1234-5678)", "recipient_mobile", required=True),
+        _C("일반전화(02-1234-5678)", "recipient_other_phone", required=True),
         _C("중량(kg)"),
         _C("부피(cm)=가로+세로+높이"),
         _C("내용품코드"),
@@ -229,14 +250,16 @@ LOTTE = Layout(
         _C("상품명1", "product_name"),
         _C("상품상세1", "option"),
         _C("내품수량1", "quantity"),
-        _C("상품코드1", "order_no"),
-        _C("상품코드2", "product_order_no"),
+        # 상품코드1 is the column read back from a result file: the line's own number.
+        _C("상품코드1", "product_order_no"),
+        _C("상품코드2", "order_no"),
         _C("상품상세2"),
     ),
 )
 
 # No official 한진 upload list is known. The names follow its result file (§8), and the
-# order number goes to 메모3 because the result file carries 메모3 back.
+# product-order number (unique per line) goes to 메모3 because the result file carries
+# 메모3 back.
 HANJIN_DEFAULT = Layout(
     "hanjin_default",
     "hanjin",
@@ -246,19 +269,20 @@ HANJIN_DEFAULT = Layout(
         _C("받으시는 분", "recipient_name", required=True),
         _C("우편번호", "recipient_postcode"),
         _C("주소", "recipient_address", required=True),
-        _C("전화번호", "recipient_phone1", required=True),
-        _C("휴대폰", "recipient_phone2"),
+        _C("전화번호", "recipient_other_phone", required=True),
+        _C("휴대폰", "recipient_mobile", required=True),
         _C("품목명", "product_name"),
         _C("수량", "quantity"),
         _C("배송메세지", "delivery_message"),
-        _C("메모3", "order_no"),
-        _C("메모4", "product_order_no"),
+        _C("메모3", "product_order_no"),
+        _C("메모4", "order_no"),
     ),
     verified=False,
 )
 
 # No official 로젠 upload list is known; names follow its result file (§10). Its result
-# file carries no order number, so parse it with an explicit order column.
+# file carries no order number, so parse it with an explicit column: 상품주문번호, the
+# line's own number.
 LOGEN_DEFAULT = Layout(
     "logen_default",
     "logen",
@@ -268,11 +292,12 @@ LOGEN_DEFAULT = Layout(
         _C("수하인명", "recipient_name", required=True),
         _C("수하인우편번호", "recipient_postcode"),
         _C("수하인주소1", "recipient_address", required=True),
-        _C("수하인전화", "recipient_phone1", required=True),
-        _C("수하인휴대폰", "recipient_phone2"),
+        _C("수하인전화", "recipient_other_phone", required=True),
+        _C("수하인휴대폰", "recipient_mobile", required=True),
         _C("품목명", "product_name"),
         _C("수량", "quantity"),
         _C("배송메세지", "delivery_message"),
+        _C("상품주문번호", "product_order_no"),
         _C("주문번호", "order_no"),
     ),
     verified=False,
@@ -438,7 +463,34 @@ def _fields(shipment: Mapping[str, object]) -> dict[str, str]:
         values["recipient_address_base"] = values["recipient_address"]
         values["recipient_address_detail"] = ""
     values["tracking_no"] = clean_tracking_no(values["tracking_no"])
+    values["recipient_mobile"], values["recipient_other_phone"] = _split_phones(
+        values["recipient_phone1"], values["recipient_phone2"]
+    )
     return values
+
+
+def _phone_digits(text: str) -> tuple[str, bool]:
+    """The number's digits (to compare two numbers) and whether it is a mobile line."""
+    try:
+        phone = normalise_phone(text)
+    except PhoneError:
+        return text, False
+    return phone.digits, phone.kind == PhoneKind.MOBILE
+
+
+def _split_phones(first: str, second: str) -> tuple[str, str]:
+    """(휴대폰, 전화) from the recipient's two numbers, in whichever order they came.
+
+    The first mobile number (010, 011, 016–019) goes to 휴대폰, whichever of the two holds
+    it; the other number goes to 전화. A recipient with only a landline gets a blank
+    휴대폰 (a courier texts that column), one with only a mobile a blank 전화. The same
+    number given twice is written once.
+    """
+    numbers = [(n, *_phone_digits(n)) for n in (first, second) if n]
+    mobile = next((entry for entry in numbers if entry[2]), None)
+    taken = {mobile[1]} if mobile else set()
+    other = next((entry for entry in numbers if entry[1] not in taken), None)
+    return (mobile[0] if mobile else ""), (other[0] if other else "")
 
 
 def _source_value(column: Column, values: dict[str, str]) -> tuple[str, str | None]:
@@ -473,9 +525,11 @@ def render(
     """
     rows: list[list[str]] = []
     problems: list[RenderProblem] = []
+    either = [at for at, c in enumerate(layout.columns) if c.source in _PHONE_EITHER]
     for index, shipment in enumerate(shipments, start=1):
         values = _fields(shipment)
         row: list[str] = []
+        codes: list[str | None] = []
         for column in layout.columns:
             value, code = _source_value(column, values) if column.source else ("", None)
             if not value and column.passthrough:
@@ -490,12 +544,19 @@ def render(
                 value = truncate_bytes(value, column.max_bytes)
             if not value and column.required and code is None:
                 code = "missing"
+            row.append(value)
+            codes.append(code)
+        # 휴대폰 and 전화: a number in either of them is enough.
+        if any(row[at] for at in either):
+            for at in either:
+                if codes[at] == "missing":
+                    codes[at] = None
+        for column, code in zip(layout.columns, codes, strict=True):
             if code is not None:
                 message = _MESSAGES[code].format(header=column.header)
                 problems.append(
                     RenderProblem(index, column.header, code, f"{index}번째 배송건: {message}")
                 )
-            row.append(value)
         rows.append(row)
     if problems:
         raise RenderError(problems)

@@ -207,12 +207,13 @@ class _ResultFormat:
 
 # Column names in each courier's result (waybill) file. CJ, 한진 and 로젠 are seen in
 # public code (§6, §8, §10); 롯데, 우체국 and EMS are our best guess, and any of them can
-# be overridden by the caller.
+# be overridden by the caller. The first names are the columns jikim's own sheets put the
+# product-order number in (couriers.py), so a line is found by its own number.
 _RESULT_FORMATS: dict[str, _ResultFormat] = {
     "cj": _ResultFormat(("고객주문번호",), ("운송장번호",)),
     "hanjin": _ResultFormat(("메모3",), ("운송장번호",)),
     "logen": _ResultFormat((), ("운송장번호",)),
-    "lotte": _ResultFormat(("고객주문번호", "주문번호", "상품코드1"), ("운송장번호", "송장번호")),
+    "lotte": _ResultFormat(("상품코드1", "고객주문번호", "주문번호"), ("운송장번호", "송장번호")),
     "epost": _ResultFormat(("주문번호", "고객주문번호"), ("등기번호", "운송장번호")),
     "ems": _ResultFormat(("주문번호", "고객주문번호"), ("등기번호", "운송장번호")),
 }

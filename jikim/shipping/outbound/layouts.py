@@ -41,6 +41,9 @@ SHEET_NEEDS: dict[str, tuple[str, ...]] = {
     "recipient_name": ("name",),
     "recipient_phone1": ("phone1",),
     "recipient_phone2": ("phone2",),
+    # Which of the two numbers is the mobile one is known only once both are read.
+    "recipient_mobile": ("phone1", "phone2"),
+    "recipient_other_phone": ("phone1", "phone2"),
     "recipient_postcode": ("postcode",),
     "recipient_address": ("address_base", "address_detail"),
     "recipient_address_base": ("address_base",),

@@ -23,8 +23,10 @@ from jikim.shipping.exports.tracking import (
     validate_tracking_no,
 )
 from jikim.shipping.importers import FileRefused, read_table
-from jikim.shipping.models import Order, Shipment
+from jikim.shipping.models import Order, Party, PartyRole, Shipment
 from jikim.shipping.outbound.base import PURPOSE, OutboundError
+from jikim.vault import blind
+from jikim.vault.models import BlindIndexEntry
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 # The matched rows travel to the apply step in a signed form field: keep it well under
@@ -37,7 +39,7 @@ _SIGNING_NAMESPACE = "jikim.shipping.outbound.tracking"
 @dataclass(frozen=True, slots=True)
 class TrackingRow:
     row: int  # row number in the uploaded file
-    key: str = ""  # the order number as the file gives it
+    key: str = ""  # the (product-)order number as the file gives it
     message: str = ""
     order_id: int | None = None
     product_order_no: str = ""
@@ -52,6 +54,8 @@ class TrackingPreview:
     matched: list[TrackingRow] = field(default_factory=list)
     unmatched: list[TrackingRow] = field(default_factory=list)
     invalid: list[TrackingRow] = field(default_factory=list)
+    # Rows whose number names no single order line: reported, never applied.
+    ambiguous: list[TrackingRow] = field(default_factory=list)
 
     @property
     def courier_name(self) -> str:
@@ -104,19 +108,22 @@ def preview_tracking(
     preview = TrackingPreview(courier_id)
     preview.invalid.extend(TrackingRow(p.row or 0, message=p.message) for p in problems)
     _match(tenant, matches, preview)
-    if not (preview.matched or preview.unmatched or preview.invalid):
+    if not (preview.matched or preview.unmatched or preview.invalid or preview.ambiguous):
         raise OutboundError("결과 파일에 운송장번호가 든 행이 없습니다.")
     if len(preview.matched) > MAX_APPLY:
         raise OutboundError(
             f"한 번에 {MAX_APPLY:,}건까지 반영할 수 있습니다. 결과 파일을 나눠 올려 주세요."
         )
-    for rows in (preview.matched, preview.unmatched, preview.invalid):
+    for rows in (preview.matched, preview.unmatched, preview.invalid, preview.ambiguous):
         rows.sort(key=lambda r: r.row)
     return preview
 
 
-def _orders_by_number(tenant: Tenant, keys: Sequence[str]) -> dict[str, list[Order]]:
-    """Each key's order lines: by product-order number first, else by order number."""
+def _lines_by_number(
+    tenant: Tenant, keys: Sequence[str]
+) -> tuple[dict[str, list[Order]], dict[str, list[Order]]]:
+    """The order lines each key names: as their product-order number, and as their order
+    number."""
     by_line: dict[str, list[Order]] = defaultdict(list)
     by_order: dict[str, list[Order]] = defaultdict(list)
     for start in range(0, len(keys), 400):
@@ -132,63 +139,137 @@ def _orders_by_number(tenant: Tenant, keys: Sequence[str]) -> dict[str, list[Ord
                 by_line[order.product_order_no].append(order)
             if order.order_no in chunk:
                 by_order[order.order_no].append(order)
-    return {key: by_line.get(key) or by_order.get(key) or [] for key in keys}
+    return by_line, by_order
+
+
+# The blind indexes a recipient is told apart by: name and telephone numbers.
+_NAME_INDEX = blind.index_name("recipient.name", "name")
+_PHONE_INDEX = blind.index_name("recipient.phone", "phone")
+
+
+def _recipients_alike(tenant: Tenant, groups: Sequence[list[Order]]) -> list[bool | None]:
+    """For each group of lines: True when all go to one recipient, False when they go to
+    different ones, None when that cannot be told (a recipient destroyed, or nameless).
+
+    Compared by the recipients' blind-index entries (keyed digests of the name and of every
+    telephone number), so no one's data is decrypted: one recipient means the same name
+    and the same numbers on every line.
+    """
+    order_ids = [o.pk for lines in groups for o in lines]
+    subject_of: dict[int, str] = {}
+    for start in range(0, len(order_ids), 500):
+        subject_of.update(
+            Party.objects.filter(
+                tenant=tenant, role=PartyRole.RECIPIENT, order_id__in=order_ids[start : start + 500]
+            ).values_list("order_id", "subject")
+        )
+    subjects = sorted(set(subject_of.values()))
+    prints: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for start in range(0, len(subjects), 500):
+        entries = BlindIndexEntry.objects.filter(
+            tenant_id=tenant.pk,
+            name__in=(_NAME_INDEX, _PHONE_INDEX),
+            subject__in=subjects[start : start + 500],
+        ).values_list("subject", "name", "digest")
+        for subject, name, digest in entries:
+            prints[subject].add((name, digest))
+    out: list[bool | None] = []
+    for lines in groups:
+        seen = [frozenset(prints.get(subject_of.get(o.pk, ""), ())) for o in lines]
+        if not all(any(name == _NAME_INDEX for name, _ in p) for p in seen):
+            out.append(None)
+        else:
+            out.append(len(set(seen)) == 1)
+    return out
+
+
+def _why_unclear(key: str, rows: int, exact: int, lines: int, alike: bool | None) -> str:
+    """Why rows of this key name no single order line (Korean, no one's data)."""
+    if exact > 1:
+        return (
+            f"상품주문번호 {key}인 주문이 판매처 {exact}곳에 있어 어느 주문의 송장인지 "
+            "알 수 없습니다."
+        )
+    if rows > 1:
+        return (
+            f"주문번호 {key}가 {rows}개 행에 있고 상품주문은 {lines}건이라 어느 상품주문의 "
+            "송장인지 알 수 없습니다."
+        )
+    if alike is False:
+        return (
+            f"주문번호 {key}에는 받는 분이 서로 다른 상품주문이 {lines}건 있어 어느 "
+            "상품주문의 송장인지 알 수 없습니다."
+        )
+    return (
+        f"주문번호 {key}에는 상품주문이 {lines}건 있고 받는 분이 같은지 확인할 수 없어 어느 "
+        "상품주문의 송장인지 알 수 없습니다."
+    )
 
 
 def _match(tenant: Tenant, matches: Sequence[TrackingMatch], preview: TrackingPreview) -> None:
+    """Each row to the order line it was printed for, or to none.
+
+    A row's number is looked for first as a product-order number (what jikim's courier
+    sheets print: one per line). Only where no line has it is it read as an order number
+    (an older sheet's), and then used only where it names one line, or, in a single row,
+    several lines of one recipient (one parcel for the whole order). Rows are never paired
+    with lines by position: a row naming no single line is reported and not applied.
+    """
     grouped: dict[str, list[TrackingMatch]] = defaultdict(list)
     for match in matches:
         grouped[match.order_no].append(match)
-    lines = _orders_by_number(tenant, list(grouped))
-    previous = _previous_numbers(lines)
-    taken: dict[int, TrackingRow] = {}
+    by_line, by_order = _lines_by_number(tenant, list(grouped))
+    shared = [
+        key
+        for key, group in grouped.items()
+        if not by_line.get(key) and len(by_order.get(key, ())) > 1 and len(group) == 1
+    ]
+    alike = dict(zip(shared, _recipients_alike(tenant, [by_order[k] for k in shared]), strict=True))
+    chosen: dict[str, list[Order]] = {}
     for key, group in grouped.items():
-        found = lines[key]
-        if not found:
+        exact, lines = by_line.get(key, []), by_order.get(key, [])
+        if len(exact) == 1:
+            chosen[key] = exact
+        elif not exact and not lines:
             preview.unmatched.extend(
                 TrackingRow(m.row, key, "이 번호의 주문을 찾지 못했습니다.") for m in group
             )
-            continue
-        if len(group) == 1:
-            pairs = [(group[0], order) for order in found]
-        elif len(group) == len(found):
-            pairs = list(zip(group, found, strict=True))  # one parcel per order line
+        elif not exact and (len(lines) == 1 or alike.get(key)):
+            chosen[key] = lines  # the one line, or one parcel for one recipient's lines
         else:
-            preview.invalid.extend(
-                TrackingRow(
-                    m.row,
-                    key,
-                    f"{m.row}행: 같은 주문번호가 {len(group)}개 행에 있는데 주문 상품은 "
-                    f"{len(found)}개라 어느 상품의 송장인지 알 수 없습니다.",
-                )
-                for m in group
+            why = _why_unclear(key, len(group), len(exact), len(lines), alike.get(key))
+            preview.ambiguous.extend(
+                TrackingRow(m.row, key, f"{m.row}행: {why} 반영하지 않습니다.") for m in group
             )
-            continue
-        for match, order in pairs:
-            earlier = taken.get(order.pk)
-            if earlier is not None:
-                if earlier.tracking_no != match.tracking_no:
-                    preview.invalid.append(
-                        TrackingRow(
-                            match.row,
-                            key,
-                            f"{match.row}행: 이 주문에는 {earlier.row}행의 운송장번호가 이미 "
-                            "정해졌습니다.",
+    previous = _previous_numbers(chosen)
+    taken: dict[int, TrackingRow] = {}
+    for key, found in chosen.items():
+        for match in grouped[key]:
+            for order in found:
+                earlier = taken.get(order.pk)
+                if earlier is not None:
+                    if earlier.tracking_no != match.tracking_no:
+                        preview.invalid.append(
+                            TrackingRow(
+                                match.row,
+                                key,
+                                f"{match.row}행: 이 주문에는 {earlier.row}행의 운송장번호가 "
+                                "이미 정해졌습니다.",
+                            )
                         )
-                    )
-                continue
-            line = TrackingRow(
-                match.row,
-                key,
-                "",
-                order.pk,
-                order.product_order_no,
-                order.product_name,
-                match.tracking_no,
-                previous.get(order.pk, ""),
-            )
-            taken[order.pk] = line
-            preview.matched.append(line)
+                    continue
+                line = TrackingRow(
+                    match.row,
+                    key,
+                    "",
+                    order.pk,
+                    order.product_order_no,
+                    order.product_name,
+                    match.tracking_no,
+                    previous.get(order.pk, ""),
+                )
+                taken[order.pk] = line
+                preview.matched.append(line)
 
 
 def _previous_numbers(lines: Mapping[str, list[Order]]) -> dict[int, str]:
