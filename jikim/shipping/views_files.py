@@ -106,8 +106,8 @@ class TrackingUploadForm(forms.Form):
         label="주문번호 열 이름 (다를 때만)",
         required=False,
         max_length=60,
-        help_text="로젠택배 결과 파일처럼 주문번호 열이 없으면, 접수 파일에서 주문번호를 넣은 "
-        "열의 이름(예: 주문번호, 메모3)을 적어 주세요.",
+        help_text="로젠택배 결과 파일처럼 주문번호 열이 없으면, 접수 파일에서 상품주문번호를 "
+        "넣은 열의 이름(예: 상품주문번호, 메모3)을 적어 주세요.",
     )
     password = password_field("파일 비밀번호 (있을 때만)", required=False)
 
@@ -135,8 +135,9 @@ def download_response(export: outbound.ExportFile) -> HttpResponse:
 def files_index(request: HttpRequest, slug: str) -> HttpResponse:
     scope = scope_for(request, slug)
     tenant = scope.tenant
+    untracked = outbound.count_sheet(tenant, outbound.select_orders(tenant))
     counts = {
-        "untracked": outbound.select_orders(tenant).count(),
+        "untracked": untracked.chosen,
         "smartstore": outbound.select_tracked(tenant, Marketplace.SMARTSTORE).count(),
         "coupang": outbound.select_tracked(tenant, Marketplace.COUPANG).count(),
     }
@@ -146,9 +147,38 @@ def files_index(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "scope": scope,
             "counts": counts,
+            "untracked": untracked,
             "can_export": scope.can("export"),
             "can_edit": scope.can("edit_orders"),
         },
+    )
+
+
+# The fields that choose the orders of a courier sheet: the count before downloading
+# follows them (never the reason or the password).
+SELECTION = ("which", "batch", "marketplace", "date_from", "date_to")
+
+
+def _sheet_count(scope: Scope, form: CourierSheetForm) -> outbound.SheetCount | None:
+    """What a download with the form's current choice would hold and leave out; None while
+    the choice itself has an error."""
+    if form.is_bound:
+        form.is_valid()
+        if any(name in form.errors for name in SELECTION):
+            return None
+        data = form.cleaned_data
+    else:
+        data = {name: form.initial.get(name, form.fields[name].initial) for name in SELECTION}
+    return outbound.count_sheet(
+        scope.tenant,
+        outbound.select_orders(
+            scope.tenant,
+            untracked_only=(data.get("which") or "untracked") == "untracked",
+            batch_id=data.get("batch"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            marketplace=data.get("marketplace") or "",
+        ),
     )
 
 
@@ -157,13 +187,15 @@ def files_index(request: HttpRequest, slug: str) -> HttpResponse:
 def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
     scope = scope_for(request, slug, "export")
     initial: dict[str, Any] = {}
-    if "batch" in request.GET:
+    if request.GET.get("batch"):  # "" is the form's own "모든 업로드"
         batch_id = request.GET["batch"]
         if not batch_id.isdigit():
             raise Http404
         initial["batch"] = scope.get(ImportBatch.objects.all(), pk=int(batch_id)).pk
     if request.GET.get("marketplace") in Marketplace.values:  # from the order list's filters
         initial["marketplace"] = request.GET["marketplace"]
+    if request.GET.get("which") in ("untracked", "all"):  # the count following the form
+        initial["which"] = request.GET["which"]
     for name in ("date_from", "date_to"):  # carried from the order list's filters
         try:
             day = parse_date(request.GET.get(name, ""))
@@ -197,12 +229,19 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, exc.message)
             problems = exc.problems
         else:
+            if export.excluded.total:
+                # Shown on the next page: the download itself can carry no message.
+                messages.info(
+                    request,
+                    f"내려받은 택배사 접수 파일에 주문 {export.rows:,}건을 넣었습니다. "
+                    f"{export.excluded.total:,}건은 제외했습니다: {export.excluded.reasons}.",
+                )
             return download_response(export)
-    return render(
-        request,
-        "shipping/files/courier.html",
-        {"scope": scope, "form": form, "problems": problems},
-    )
+    context = {"scope": scope, "form": form, "problems": problems}
+    context["count"] = _sheet_count(scope, form)
+    if request.method == "GET" and request.headers.get("HX-Request") == "true":
+        return render(request, "shipping/files/_sheet_count.html", context)
+    return render(request, "shipping/files/courier.html", context)
 
 
 @sensitive_post_parameters("password")

@@ -7,7 +7,7 @@ leaves no record behind and no record describes a file that was never handed out
 password lives only in the call that encrypts with it: it is never stored or logged.
 """
 
-from jikim.shipping.outbound.base import PURPOSE, ExportFile, OutboundError
+from jikim.shipping.outbound.base import PURPOSE, Exclusions, ExportFile, OutboundError
 from jikim.shipping.outbound.layouts import (
     ADJUSTABLE,
     COURIER_SHEETS,
@@ -18,6 +18,13 @@ from jikim.shipping.outbound.layouts import (
     personal_fields,
 )
 from jikim.shipping.outbound.orderlist import do_download_order_list
+from jikim.shipping.outbound.recipients import (
+    Recipients,
+    SheetCount,
+    count_sheet,
+    exportable_parties,
+    sort_recipients,
+)
 from jikim.shipping.outbound.results import (
     ApplyResult,
     TrackingPreview,
@@ -33,7 +40,6 @@ from jikim.shipping.outbound.sheets import (
     do_download_coupang_invoice,
     do_download_courier_sheet,
     do_download_smartstore_dispatch,
-    exportable_parties,
     select_orders,
     select_tracked,
 )
@@ -45,11 +51,15 @@ __all__ = [
     "PURPOSE",
     "UNVERIFIED_NOTE",
     "ApplyResult",
+    "Exclusions",
     "ExportFile",
     "OutboundError",
+    "Recipients",
+    "SheetCount",
     "TrackingPreview",
     "TrackingRow",
     "clean_reason",
+    "count_sheet",
     "do_apply_tracking",
     "do_download_coupang_invoice",
     "do_download_courier_sheet",
@@ -64,5 +74,6 @@ __all__ = [
     "read_tracking_token",
     "select_orders",
     "select_tracked",
+    "sort_recipients",
     "tracking_token",
 ]

@@ -18,6 +18,32 @@ class OutboundError(ValueError):
         self.problems = list(problems)
 
 
+DESTROYED_REASON = "보관 기간이 지났거나 삭제 요구로 수취인 정보가 파기된 주문"
+FROZEN_REASON = "수취인의 정정·삭제·처리정지 요구를 처리하는 동안 보류된 주문"
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """How many chosen orders a file leaves out, and why. Counts only: no one is named."""
+
+    destroyed: int = 0  # the recipient's data was destroyed (retention, deletion request)
+    frozen: int = 0  # the recipient is frozen while their request is handled (C6-03)
+
+    @property
+    def total(self) -> int:
+        return self.destroyed + self.frozen
+
+    @property
+    def reasons(self) -> str:
+        """ "보관 기간이 … 주문 1건, 수취인의 … 주문 1건": the reasons that apply."""
+        parts = [
+            f"{label} {count:,}건"
+            for label, count in ((DESTROYED_REASON, self.destroyed), (FROZEN_REASON, self.frozen))
+            if count
+        ]
+        return ", ".join(parts)
+
+
 @dataclass(frozen=True, repr=False)
 class ExportFile:
     filename: str
@@ -25,6 +51,7 @@ class ExportFile:
     rows: int
     personal: bool
     content_type: str = XLSX_TYPE
+    excluded: Exclusions = Exclusions()
 
     def __repr__(self) -> str:
         return f"ExportFile({self.filename!r}, rows={self.rows}, personal={self.personal})"

@@ -16,12 +16,12 @@ from jikim.accounts.models import Member, Tenant
 from jikim.shipping.exports.workbook import ExportError, build_xlsx
 from jikim.shipping.models import Order
 from jikim.shipping.outbound.base import PURPOSE, ExportFile, OutboundError
+from jikim.shipping.outbound.recipients import is_destroyed, sort_recipients
 from jikim.shipping.outbound.sheets import (
     MAX_ORDERS,
     checked_reason,
     clean_reason,
     display_phone,
-    exportable_parties,
     record_export,
     shipments_of,
 )
@@ -54,7 +54,11 @@ RECIPIENT_COLUMNS = (
     ("address_detail", "상세주소"),
     ("message", "배송메시지"),
 )
-WITHHELD = "(처리정지 요청으로 제외)"  # in the name cell of a recipient who may not leave
+# In the name cell of a recipient left out: frozen while their request is handled (C6-03),
+# or destroyed (the retention period ended, or the recipient asked for deletion: the order
+# keeps no trace of which).
+WITHHELD = "(처리정지 요청으로 제외)"
+DESTROYED = "(보관 기간 경과 또는 삭제 요구로 파기됨)"
 NO_PERSONAL_DATA_REASON = "주문 내역 파일 생성(수취인 정보 없음)"
 
 
@@ -65,9 +69,11 @@ def _when(moment: dt.datetime | None) -> dt.datetime | str:
     return timezone.localtime(moment).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def _recipient_cells(values: dict[str, Pii] | None) -> list[str]:
-    if values is None:
+def _recipient_cells(values: dict[str, Pii] | None, frozen: bool) -> list[str]:
+    if frozen:
         return [WITHHELD] + [""] * (len(RECIPIENT_COLUMNS) - 1)
+    if values is None or is_destroyed(values):
+        return [DESTROYED] + [""] * (len(RECIPIENT_COLUMNS) - 1)
     cells = []
     for name, _header in RECIPIENT_COLUMNS:
         text = values[name].value if name in values else ""
@@ -102,9 +108,11 @@ def do_download_order_list(
         )
     headers = list(HEADERS)
     recipients: dict[int, dict[str, Pii]] = {}
+    frozen: frozenset[int] = frozenset()
     if with_recipients:
         headers += [header for _name, header in RECIPIENT_COLUMNS]
-        parties = exportable_parties(tenant, chosen, actor)
+        sorted_out = sort_recipients(tenant, chosen, actor)
+        parties, frozen = sorted_out.parties, sorted_out.frozen
         if parties:
             values = access.reveal_rows(
                 parties,
@@ -140,7 +148,7 @@ def do_download_order_list(
             _when(shipment.purchase_confirmed_at if shipment else None),
         ]
         if with_recipients:
-            row += _recipient_cells(recipients.get(order.pk))
+            row += _recipient_cells(recipients.get(order.pk), order.pk in frozen)
         rows.append(row)
     try:
         content = build_xlsx("주문내역", headers, rows, password=password or None)

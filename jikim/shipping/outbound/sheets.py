@@ -26,13 +26,14 @@ from jikim.shipping.importers import FileRefused, parse_file
 from jikim.shipping.models import Marketplace, Order, Party, PartyRole, Shipment
 from jikim.shipping.normalizers.phone import PhoneError, normalise_phone
 from jikim.shipping.normalizers.text import clean_text
-from jikim.shipping.outbound.base import PURPOSE, ExportFile, OutboundError
+from jikim.shipping.outbound.base import PURPOSE, Exclusions, ExportFile, OutboundError
 from jikim.shipping.outbound.layouts import (
     COURIER_SHEETS,
     PARTY_TO_SHEET,
     layout_for,
     personal_fields,
 )
+from jikim.shipping.outbound.recipients import is_destroyed, sort_recipients
 from jikim.vault import access
 
 MIN_PASSWORD = 6
@@ -95,32 +96,6 @@ def select_tracked(
     if shipped_to is not None:
         orders = orders.filter(shipment__shipped_at__date__lte=shipped_to)
     return orders.order_by("pk")
-
-
-def exportable_parties(
-    tenant: Tenant, orders: Iterable[Order] | QuerySet[Order], actor: Member | None = None
-) -> list[Party]:
-    """The recipients of ``orders`` whose data may leave jikim in a file.
-
-    The one place that decides who is exported: a recipient who is frozen (a correction
-    or deletion pending, or processing suspended: C6-03) is left out, and the refusal is
-    recorded. Orders without a recipient are left out too (nothing to deliver to).
-    """
-    parties = list(
-        Party.objects.filter(tenant=tenant, role=PartyRole.RECIPIENT, order__in=orders)
-        .select_related("order")
-        .order_by(F("order__ordered_at").asc(nulls_last=True), "order_id")
-    )
-    held = access.frozen({p.subject for p in parties})
-    if held:
-        record(
-            "refused.frozen",
-            actor=actor,
-            tenant_id=tenant.pk,
-            subjects=sorted(held),
-            detail={"attempted": "export"},
-        )
-    return [p for p in parties if p.subject not in held]
 
 
 def shipments_of(order_ids: Iterable[int]) -> dict[int, Shipment]:
@@ -239,9 +214,10 @@ def do_download_courier_sheet(
     fields = personal_fields(layout)
     if fields:
         reason = checked_reason(reason, password)
-    parties = exportable_parties(tenant, orders, actor)
+    sorted_out = sort_recipients(tenant, orders, actor)
+    parties = sorted_out.parties
     if not parties:
-        raise OutboundError("조건에 맞는 주문이 없습니다. 선택한 조건을 확인해 주세요.")
+        raise OutboundError(_nothing_to_write(sorted_out.excluded))
     if len(parties) > MAX_ORDERS:
         raise OutboundError(
             f"한 번에 {MAX_ORDERS:,}건까지 내려받을 수 있습니다. 기간이나 업로드를 나눠 주세요."
@@ -259,14 +235,30 @@ def do_download_courier_sheet(
     else:  # a tenant's layout without any recipient column (not reachable today)
         recipients = [{} for _ in parties]
         record_export(actor, tenant, layout.id, len(parties))
-    shipments = shipments_of(p.order_id for p in parties)
+    # A recipient shredded by a sweep that has not deleted the row yet is destroyed too.
+    kept = [(p, v) for p, v in zip(parties, recipients, strict=True) if not is_destroyed(v)]
+    excluded = Exclusions(
+        destroyed=len(sorted_out.destroyed) + len(parties) - len(kept),
+        frozen=len(sorted_out.frozen),
+    )
+    if not kept:
+        raise OutboundError(_nothing_to_write(excluded))
+    shipments = shipments_of(p.order_id for p, _ in kept)
     extra = {"pickup_date": pickup_date.isoformat() if pickup_date else ""}
-    rows = [
-        _sheet_row(p.order, shipments.get(p.order_id), values, extra)
-        for p, values in zip(parties, recipients, strict=True)
-    ]
-    content = _write(layout, rows, [p.order for p in parties], password if fields else "")
-    return ExportFile(_filename(layout_id), content, len(rows), personal=bool(fields))
+    rows = [_sheet_row(p.order, shipments.get(p.order_id), values, extra) for p, values in kept]
+    content = _write(layout, rows, [p.order for p, _ in kept], password if fields else "")
+    return ExportFile(
+        _filename(layout_id), content, len(rows), personal=bool(fields), excluded=excluded
+    )
+
+
+def _nothing_to_write(excluded: Exclusions) -> str:
+    if not excluded.total:
+        return "조건에 맞는 주문이 없습니다. 선택한 조건을 확인해 주세요."
+    return (
+        f"조건에 맞는 주문 {excluded.total:,}건을 모두 파일에 넣을 수 없어 파일을 만들지 "
+        f"않았습니다: {excluded.reasons}."
+    )
 
 
 # --- marketplace tracking uploads ------------------------------------------------------
