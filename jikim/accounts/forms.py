@@ -163,6 +163,9 @@ class InviteForm(forms.Form):
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(r, TenantRole(r).label) for r in roles]
+        # The least a new member can start with: raising a role is one click, an owner
+        # invited by mistake is not.
+        role_field.initial = TenantRole.VIEWER
         self.fields["role"].error_messages["invalid_choice"] = _("선택할 수 없는 역할입니다.")
 
 

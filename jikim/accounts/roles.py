@@ -49,6 +49,33 @@ OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What each permission lets a member do, as the staff page explains the roles.
+PERMISSION_LABELS: dict[str, str] = {
+    "view_orders": _("주문·고객 검색과 조회 (가려진 정보)"),
+    "edit_orders": _("송장번호 입력, 정보주체 요구 처리"),
+    "import_orders": _("주문 파일 올리기"),
+    "unmask": _("가려진 정보 원문 보기 (사유 기록)"),
+    "export": _("개인정보가 담긴 파일 내려받기"),
+    "manage_staff": _("직원 초대·역할 변경"),
+    "manage_api_keys": _("API 키 발급"),
+    "manage_tenant": _("보관 기간 등 회사 설정"),
+    "handle_cases": _("CS·민원 처리"),
+    "play_recordings": _("상담 녹음 듣기"),
+    "billing": _("요금·결제"),
+}
+
+
+def role_guide() -> list[tuple[str, list[str]]]:
+    """Each role with what it may do, from the permission model itself."""
+    return [
+        (
+            role.label,
+            [str(label) for p, label in PERMISSION_LABELS.items() if tenant_role_allows(role, p)],
+        )
+        for role in TenantRole
+    ]
+
+
 def tenant_role_allows(role: str, permission: str) -> bool:
     return role in TENANT_PERMISSIONS.get(permission, frozenset())
 

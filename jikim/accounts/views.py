@@ -20,7 +20,7 @@ from jikim.accounts.forms import (
     WithdrawForm,
 )
 from jikim.accounts.models import Invitation, Member, Membership
-from jikim.accounts.roles import TenantRole, assignable_roles
+from jikim.accounts.roles import TenantRole, assignable_roles, role_guide
 from jikim.accounts.tenancy import scope_for
 from jikim.vault import access
 from jikim.web import todo
@@ -127,6 +127,7 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": invitations,
             "role_choices": [(r, TenantRole(r).label) for r in roles],
             "assignable": roles,
+            "role_guide": role_guide(),
         },
     )
 

@@ -83,3 +83,20 @@ def test_invitation_task_row_holds_only_an_id(alice, login, settings) -> None:
     assert row.args_kwargs["kwargs"] == {}
     assert [type(a) for a in row.args_kwargs["args"]] == [int]
     assert "helper" not in str(row.args_kwargs)
+
+
+def test_the_invitation_starts_at_the_least_role_and_the_page_says_what_each_may_do(
+    alice, login
+) -> None:
+    import re
+
+    page = login(alice).get("/t/alice/staff/").content.decode()
+    invite = re.search(r'<select name="role"[^>]*id="id_role".*?</select>', page, re.S)
+    assert invite, "the invitation's role field"
+    chosen = re.findall(r'<option value="(\w+)" selected>', invite.group(0))
+    assert chosen == ["viewer"], "an owner invited by mistake is not one click away"
+    guide = page[page.index('data-testid="role-guide"') :]
+    assert "조회 전용" in guide and "가려진 정보 원문 보기" in guide
+    viewer_row = re.search(r"<th>조회 전용</th><td>([^<]*)</td>", guide)
+    assert viewer_row, "the read-only role's row"
+    assert "원문" not in viewer_row.group(1) and "내려받기" not in viewer_row.group(1)
