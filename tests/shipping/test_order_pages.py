@@ -42,6 +42,8 @@ def test_upload_preview_commit_search_detail(alice, login) -> None:
         {"reason": "배송 문의 응대", "purpose": "complaint_handling"},
     ).content.decode()
     assert plain(party, "name") in shown
+    digits = plain(party, "phone1")
+    assert f"{digits[:3]}-{digits[3:-4]}-{digits[-4:]}" in shown, "read out as 010-1234-5678"
     record = AccessRecord.objects.filter(action="unmask").latest("id")
     assert record.reason == "배송 문의 응대" and record.subjects == [party.subject]
 
@@ -183,3 +185,14 @@ def test_a_search_term_never_travels_in_the_address(alice, login) -> None:
     assert not AccessRecord.objects.filter(action="search").exists()
     found = client.post("/t/alice/orders/", {"q": phone}).content.decode()
     assert party.order.order_no in found and "검색 결과 1건" in found
+
+
+def test_the_import_page_says_when_nothing_is_new_and_what_comes_next(alice, login) -> None:
+    client = login(alice)
+    first = client.get(_upload(client, "alice", files.smartstore_xlsx()).url).content.decode()
+    assert 'data-testid="nothing-new"' not in first
+    batch = ImportBatch.objects.get()
+    done = client.post(f"/t/alice/imports/{batch.pk}/commit/", follow=True).content.decode()
+    assert 'data-testid="next-steps"' in done and "/t/alice/orders/" in done
+    again = client.get(_upload(client, "alice", files.smartstore_xlsx()).url).content.decode()
+    assert 'data-testid="nothing-new"' in again and "바뀌는 것이 없습니다" in again
