@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,7 +51,7 @@ OPERATOR_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 # What each permission lets a member do, as the staff page explains the roles.
-PERMISSION_LABELS: dict[str, str] = {
+PERMISSION_LABELS: dict[str, str | Promise] = {
     "view_orders": _("주문·고객 검색과 조회 (가려진 정보)"),
     "edit_orders": _("송장번호 입력, 정보주체 요구 처리"),
     "import_orders": _("주문 파일 올리기"),
@@ -69,7 +70,7 @@ def role_guide() -> list[tuple[str, list[str]]]:
     """Each role with what it may do, from the permission model itself."""
     return [
         (
-            role.label,
+            str(role.label),
             [str(label) for p, label in PERMISSION_LABELS.items() if tenant_role_allows(role, p)],
         )
         for role in TenantRole
