@@ -76,9 +76,17 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "rights.agent_document": "대리인 위임 서류 등록",
     "rights.agent_verified": "대리인 확인",
     "rights.review": "요구 검토",
+    "rights.code_locked": "요구 확인 코드 잠김 (오입력 초과)",
     "rights.delay": "처리 연장 통지",
     "rights.access_package": "열람 자료 작성",
     "rights.notify": "처리 결과 통지",
+    # A request's moves (jikim.rights.actions._move writes "rights." + the new state)
+    "rights.identity_check": "요구 본인 확인 단계",
+    "rights.in_progress": "요구 처리 시작",
+    "rights.done": "요구 처리 완료",
+    "rights.partly_done": "요구 일부 처리",
+    "rights.refused": "요구 거절",
+    "rights.withdrawn": "요구 철회",
     # The policy, notices, disclosures and breaches
     "policy.publish": "처리방침 게시",
     "notice.post": "공지 게시",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from jikim.rights.models import (
     ANSWERED_STATES,
     OPEN_STATES,
     AgentDocument,
+    Channel,
     Event,
     Frozen,
     Kind,
@@ -45,7 +47,13 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _move(req: Request, actor: Any, to: str, note: str = "") -> None:
+def _joined(first: str, second: str, limit: int) -> str:
+    return " / ".join(p.strip() for p in (first, second) if p.strip())[:limit]
+
+
+def _move(
+    req: Request, actor: Any, to: str, note: str = "", *, extra: dict[str, Any] | None = None
+) -> None:
     before = req.state
     req.state = to
     Event.objects.create(
@@ -57,7 +65,7 @@ def _move(req: Request, actor: Any, to: str, note: str = "") -> None:
         tenant_id=req.tenant_id,
         subjects=[req.subject, *req.subjects],
         purpose="complaint_handling",
-        detail={"request": req.pk, "kind": req.kind, "from": before, "to": to},
+        detail={"request": req.pk, "kind": req.kind, "from": before, "to": to, **(extra or {})},
     )
 
 
@@ -75,14 +83,24 @@ def do_receive(
     member: Member | None = None,
     agent_type: str = "",
     needs_identity_check: bool = False,
+    received_on: dt.date | None = None,
 ) -> Request:
-    """A request arrives. Its due date is fixed now; a correction or deletion freezes the
-    subject's data at once (C6-03); a pending request holds the data from destruction."""
+    """A request arrives. Its due date is fixed now, counted from the day it was received
+    (`received_on`: a letter, e-mail or fax that staff enter days later); a correction or
+    deletion freezes the subject's data at once (C6-03); a pending request holds the data
+    from destruction."""
     if kind not in Kind.values:
         raise ValidationError("알 수 없는 요구 종류입니다.", code="kind")
     if not subjects:
         raise ValidationError("요구 대상 정보를 찾지 못했습니다.", code="subjects")
     now = clock.now()
+    received_at = now
+    note = Channel(channel).label if channel in Channel.values else channel
+    if received_on is not None and received_on != clock.today():
+        check_received_on(received_on)
+        # Only the day is known: counted from its start, the earliest the clock can run.
+        received_at = dt.datetime.combine(received_on, dt.time(0), tzinfo=clock.SEOUL)
+        note = f"{note}, 접수일 {received_on:%Y-%m-%d} (등록 {clock.today():%Y-%m-%d})"
     req = Request.objects.create(
         kind=kind,
         channel=channel,
@@ -93,11 +111,11 @@ def do_receive(
         requester_contact=requester_contact,
         details=details,
         agent_type=agent_type,
-        received_at=now,
-        due_at=now + dt.timedelta(days=ANSWER_DAYS),
+        received_at=received_at,
+        due_at=received_at + dt.timedelta(days=ANSWER_DAYS),
     )
     Event.objects.create(
-        request=req, actor_name=_name(actor), to_state=State.RECEIVED, note=channel
+        request=req, actor_name=_name(actor), to_state=State.RECEIVED, note=note[:300]
     )
     record(
         "rights.received",
@@ -105,7 +123,13 @@ def do_receive(
         tenant_id=tenant.pk if tenant else None,
         subjects=[req.subject, *req.subjects],
         purpose="complaint_handling",
-        detail={"request": req.pk, "kind": kind, "channel": channel, "agent": agent_type},
+        detail={
+            "request": req.pk,
+            "kind": kind,
+            "channel": channel,
+            "agent": agent_type,
+            "received_on": f"{clock.local(received_at):%Y-%m-%d}",
+        },
     )
     if kind in FREEZING:
         Frozen.objects.bulk_create(
@@ -126,6 +150,23 @@ def do_receive(
         _move(req, actor, State.IN_PROGRESS, "본인 확인됨 (로그인한 회원)")
     req.save()
     return req
+
+
+RECEIVED_ON_MAX_DAYS = 30
+
+
+def check_received_on(day: dt.date) -> None:
+    """A request entered by staff was received today or in the last 30 days: never later
+    than today, and not so long ago that the entry itself is the problem."""
+    today = clock.today()
+    if day > today:
+        raise ValidationError("접수일은 오늘보다 뒤일 수 없습니다.", code="received_on")
+    if day < today - dt.timedelta(days=RECEIVED_ON_MAX_DAYS):
+        raise ValidationError(
+            f"접수일은 {RECEIVED_ON_MAX_DAYS}일 전까지만 입력할 수 있습니다. 더 오래된 요구는 "
+            "개인정보 보호책임자와 상의해 주세요.",
+            code="received_on",
+        )
 
 
 @transaction.atomic
@@ -166,6 +207,73 @@ def do_confirm_identity(
         raise ValidationError("대리인의 위임 여부를 먼저 확인하세요.", code="agent")
     _move(req, actor, State.IN_PROGRESS, note)
     req.save(update_fields=["state"])
+
+
+@transaction.atomic
+def do_lock_code(actor: Any, req: Request, *, failures: int) -> bool:
+    """The requester used up the wrong confirmation codes: the code no longer confirms,
+    and the request's history says so. Staff then confirm identity another way or close
+    the request (`do_close_unconfirmed`). Returns False when it was already locked."""
+    locked = Request.objects.filter(
+        pk=req.pk, state=State.IDENTITY_CHECK, code_locked_at__isnull=True
+    ).update(code_locked_at=clock.now())
+    if not locked:
+        return False
+    Event.objects.create(
+        request=req,
+        actor_name=_name(actor),
+        from_state=State.IDENTITY_CHECK,
+        to_state=State.IDENTITY_CHECK,
+        note=(
+            f"확인 코드를 {failures}회 잘못 입력하여 코드 확인이 잠김: 다른 방법으로 본인을 "
+            "확인하거나 본인 확인 불가로 종결해야 함"
+        ),
+    )
+    record(
+        "rights.code_locked",
+        actor=actor if isinstance(actor, Member) else None,
+        tenant_id=req.tenant_id,
+        subjects=[req.subject],
+        detail={"request": req.pk, "failures": failures},
+    )
+    return True
+
+
+UNCONFIRMED_ANSWER = (
+    "요구하신 분이 정보주체 본인 또는 정당한 대리인인지 확인하지 못하여 요구를 처리하지 않고 "
+    "종결했습니다. 본인임을 확인할 수 있는 방법으로 다시 요구하실 수 있습니다."
+)
+UNCONFIRMED_BASIS = "개인정보 보호법 시행령 제46조 (정보주체 또는 대리인의 확인)"
+
+
+@transaction.atomic
+def do_close_unconfirmed(
+    actor: Member,
+    req: Request,
+    *,
+    reason: str,
+    legal_basis: str = UNCONFIRMED_BASIS,
+    objection_route: str = "",
+) -> Request:
+    """Close, as refused, a request whose requester could not be confirmed (the code was
+    never entered, or was locked after too many wrong ones): with its reason on record, the
+    freeze lifted, and the requester told where an e-mail address is known."""
+    req = Request.objects.select_for_update().get(pk=req.pk)
+    if req.state != State.IDENTITY_CHECK:
+        raise ValidationError("본인 확인 중인 요구만 이렇게 종결할 수 있습니다.", code="state")
+    objection_route = objection_route or DEFAULT_OBJECTION_ROUTE
+    _require_reasons(reason, legal_basis, objection_route)
+    req.answer = UNCONFIRMED_ANSWER
+    req.reason, req.legal_basis = reason[:300], legal_basis[:200]
+    req.objection_route = objection_route[:300]
+    req.answered_at = clock.now()
+    _unfreeze_and_release(actor, req)
+    _move(req, actor, State.REFUSED, f"본인 확인 불가로 종결: {reason}")
+    req.save()
+    from jikim.rights.tasks import send_notice
+
+    send_notice.enqueue(req.pk, "answer")
+    return req
 
 
 @transaction.atomic
@@ -261,9 +369,23 @@ def do_notify_delay(
     send_notice.enqueue(req.pk, "delay")
 
 
-def _unfreeze_and_release(actor: Any, req: Request, *, keep_suspension: bool = False) -> None:
+def _unfreeze_and_release(
+    actor: Any,
+    req: Request,
+    *,
+    keep_suspension: bool = False,
+    until_destroyed: Collection[str] = (),
+) -> None:
+    """Lift the request's freeze — except on a suspension that was granted, and on data a
+    deletion could not destroy because a hold keeps it: that stays out of use until the
+    first sweep after the hold destroys it (C6-03, jikim.rights.retention_sources)."""
+    if until_destroyed:
+        Frozen.objects.bulk_create(
+            [Frozen(subject=s, request=req) for s in until_destroyed], ignore_conflicts=True
+        )
+        Frozen.objects.filter(request=req, subject__in=until_destroyed).update(until_destroyed=True)
     if not keep_suspension:
-        Frozen.objects.filter(request=req).delete()
+        Frozen.objects.filter(request=req).exclude(subject__in=until_destroyed).delete()
     for hold in Hold.objects.filter(reference=f"request:{req.pk}", released_at__isnull=True):
         retention_actions.do_release_hold(actor, hold, reason="요구 처리 완료")
 
@@ -294,15 +416,34 @@ def do_answer(
         _require_reasons(reason, legal_basis, objection_route or DEFAULT_OBJECTION_ROUTE)
     from jikim.rights import fulfilment
 
+    kept: dict[str, list[str]] = {}
+    note, extra = "", {}
     if outcome != State.REFUSED:
-        answer = (answer + "\n\n" + fulfilment.fulfil(actor, req)).strip()
+        done = fulfilment.fulfil(actor, req)
+        kept = done.kept
+        if kept and outcome == State.DONE:
+            answer = ""  # written for "done", which it is not: the lines below say what is
+        answer = (answer + "\n\n" + done.text).strip()
+        if kept:
+            # What a hold kept is not done, whatever was chosen: the answer, its state and
+            # the record say what was destroyed and what is kept, why and on what basis.
+            outcome = State.PARTLY_DONE if done.partly else State.REFUSED
+            reason = _joined(done.reason, reason, 300)
+            legal_basis = _joined(done.legal_basis, legal_basis, 200)
+            note = f"삭제 {done.destroyed}건, 보존 중 {len(kept)}건 ({done.reason})"
+            extra = {
+                "destroyed": done.destroyed,
+                "withdrawn": done.withdrawn,
+                "kept": len(kept),
+                "holds": sorted({k for kinds in kept.values() for k in kinds}),
+            }
     req.answer = answer
     req.reason, req.legal_basis = reason[:300], legal_basis[:200]
     req.objection_route = (objection_route or DEFAULT_OBJECTION_ROUTE)[:300]
     req.answered_at = clock.now()
     keep = req.kind == Kind.SUSPENSION and outcome != State.REFUSED
-    _unfreeze_and_release(actor, req, keep_suspension=keep)
-    _move(req, actor, outcome)
+    _unfreeze_and_release(actor, req, keep_suspension=keep, until_destroyed=sorted(kept))
+    _move(req, actor, outcome, note, extra=extra)
     req.save()
     from jikim.rights.tasks import send_notice
 

@@ -7,6 +7,7 @@ class RightsConfig(AppConfig):
     verbose_name = "정보주체 권리 요구"
 
     def ready(self) -> None:
-        from jikim.rights import freeze
+        from jikim.rights import freeze, retention_sources
 
         freeze.connect()
+        retention_sources.register()

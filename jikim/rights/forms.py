@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 
+from jikim import clock
+from jikim.rights.actions import UNCONFIRMED_BASIS, check_received_on
 from jikim.rights.models import AgentType, Channel, DocumentKind, Kind, State
 
 KIND_CHOICES = [(k.value, k.label) for k in Kind]
@@ -67,6 +70,13 @@ class StaffRequestForm(forms.Form):
             if c not in (Channel.MEMBER_PAGE, Channel.PUBLIC_PAGE)
         ],
     )
+    received_on = forms.DateField(
+        label="접수일 (요구서를 받은 날, 답변 기한은 이날부터 셉니다)",
+        initial=clock.today,
+        required=False,  # left empty: today
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "접수일을 YYYY-MM-DD 형식으로 입력하세요."},
+    )
     kind = forms.ChoiceField(label="요구 종류", choices=KIND_CHOICES)
     login_id = forms.CharField(label="회원 로그인ID (회원인 경우)", max_length=30, required=False)
     subject = forms.CharField(label="또는 정보주체 ID", max_length=40, required=False)
@@ -76,6 +86,11 @@ class StaffRequestForm(forms.Form):
         label="요구 내용", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
     )
     agent_type = forms.ChoiceField(label="대리인 여부", choices=AgentType.choices, required=False)
+
+    def clean_received_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["received_on"] or clock.today()
+        check_received_on(day)  # its ValidationError is the form's, in Korean
+        return day
 
 
 class DocumentForm(forms.Form):
@@ -108,6 +123,23 @@ class AnswerForm(forms.Form):
     reason = forms.CharField(label="사유 (거절·일부 처리 시)", max_length=300, required=False)
     legal_basis = forms.CharField(
         label="법적 근거 (거절·일부 처리 시)", max_length=200, required=False
+    )
+    objection_route = forms.CharField(
+        label="이의제기 방법 (비우면 기본 안내)", max_length=300, required=False
+    )
+
+
+class CloseUnconfirmedForm(forms.Form):
+    reason = forms.CharField(
+        label="종결 사유",
+        max_length=300,
+        error_messages={"required": "종결 사유를 적으세요."},
+    )
+    legal_basis = forms.CharField(
+        label="법적 근거",
+        max_length=200,
+        initial=UNCONFIRMED_BASIS,
+        error_messages={"required": "법적 근거를 적으세요."},
     )
     objection_route = forms.CharField(
         label="이의제기 방법 (비우면 기본 안내)", max_length=300, required=False

@@ -4,9 +4,11 @@ no law keeps), suspension and its lifting, withdrawal of consent. Called from
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.mail import send_mail
@@ -16,23 +18,43 @@ from jikim.accounts.models import Consent, Member
 from jikim.audit.records import record
 from jikim.retention import rules
 from jikim.retention.sweep import destroy_on_request
+from jikim.rights import holds
 from jikim.rights.models import Event, Frozen, Kind, Request
 from jikim.shipping.models import Party
-from jikim.vault import access
+from jikim.vault import access, keyring
 
 PACKAGE_DAYS = 7
 
 
-def fulfil(actor: Member, req: Request) -> str:
+@dataclass(frozen=True)
+class Fulfilled:
+    """What was done, in the answer's words; for a deletion, what a hold kept from it:
+    each kept subject with the kinds of the holds on it, and the reason and basis to state."""
+
+    text: str
+    destroyed: int = 0
+    withdrawn: int = 0  # members withdrawn by this answer, destroyed or not
+    kept: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    reason: str = ""
+    legal_basis: str = ""
+
+    @property
+    def partly(self) -> bool:
+        """Something was done, though a hold kept the rest."""
+        return bool(self.destroyed or self.withdrawn)
+
+
+def fulfil(actor: Member, req: Request) -> Fulfilled:
+    if req.kind == Kind.DELETION:
+        return _deletion(actor, req)
     handler = {
         Kind.ACCESS: _access,
         Kind.CORRECTION: _correction,
-        Kind.DELETION: _deletion,
         Kind.SUSPENSION: _suspension,
         Kind.SUSPENSION_LIFT: _suspension_lift,
         Kind.CONSENT_WITHDRAWAL: _consent_withdrawal,
     }[Kind(req.kind)]
-    return handler(actor, req)
+    return Fulfilled(handler(actor, req))
 
 
 def _access(actor: Member, req: Request) -> str:
@@ -78,35 +100,83 @@ def _correction(actor: Member, req: Request) -> str:
     )
 
 
-def _deletion(actor: Member, req: Request) -> str:
-    parties = set(Party.objects.filter(subject__in=req.subjects).values_list("subject", flat=True))
+def _deletion(actor: Member, req: Request) -> Fulfilled:
+    """Destroy what no hold keeps; say truthfully what was destroyed and what is kept, why,
+    and until when. What is kept stays frozen and is destroyed by the first sweep after its
+    hold ends (do_answer keeps the freeze; jikim.rights.retention_sources destroys)."""
+    parties = sorted(
+        set(Party.objects.filter(subject__in=req.subjects).values_list("subject", flat=True))
+    )
+    tenant_of = dict(Party.objects.filter(subject__in=parties).values_list("subject", "tenant_id"))
     members = list(Member.objects.filter(subject__in=req.subjects))
-    lines = []
+    lines: list[str] = []
+    kept: dict[str, list[str]] = {}
+    destroyed = withdrawn = 0
     if parties:
-        done = destroy_on_request(sorted(parties), source_name="shipping.recipient")
-        lines.append(f"배송 정보 {done}건을 복구할 수 없는 방법(암호 키 파기)으로 삭제했습니다.")
-        if done < len(parties):
+        # The sweep's request path checks holds on the subject; a hold on the whole seller
+        # (unpaid fees, a legal hold) keeps its recipients too.
+        held_now = holds.kinds_over(parties, tenant_of)
+        free = [s for s in parties if s not in held_now]
+        if free:
+            destroy_on_request(free, source_name="shipping.recipient")
+        left = set(Party.objects.filter(subject__in=parties).values_list("subject", flat=True))
+        done = len(parties) - len(left)
+        destroyed += done
+        kept_here = holds.kinds_over(sorted(left), tenant_of)
+        kept.update({s: kept_here.get(s, []) for s in sorted(left)})
+        if not left:
             lines.append(
-                "분쟁 등으로 법령에 따라 보존 중인 정보는 보존 사유가 해소된 뒤 파기합니다."
+                f"배송 정보 {done}건을 복구할 수 없는 방법(암호 키 파기)으로 삭제했습니다."
             )
+        elif done:
+            lines.append(
+                f"요구하신 배송 정보 {len(parties)}건 가운데 {done}건을 복구할 수 없는 방법"
+                f"(암호 키 파기)으로 삭제했고, {len(left)}건은 아직 삭제하지 않았습니다."
+            )
+        else:
+            lines.append(f"요구하신 배송 정보 {len(parties)}건은 아직 삭제하지 않았습니다.")
     for member in members:
         from jikim.accounts.actions import do_withdraw
         from jikim.retention.separated import sweeping
         from jikim.retention.sources import BY_NAME
 
+        withdrawn += member.withdrawn_at is None
         do_withdraw(member)
         with sweeping():  # out of the member table first, then destroyed with its key
             BY_NAME["accounts.member"].move([member.subject])
-        done = destroy_on_request([member.subject], source_name="accounts.member")
-        if done:
+        held_member = holds.kinds_over([member.subject], {})
+        if not held_member:
+            destroy_on_request([member.subject], source_name="accounts.member")
+        if keyring.is_shredded(member.subject):
+            destroyed += 1
             lines.append("회원 정보를 복구할 수 없는 방법(암호 키 파기)으로 삭제했습니다.")
+        else:
+            kept[member.subject] = held_member.get(member.subject, [])
+            lines.append(
+                "회원 탈퇴를 처리하고 회원 정보를 서비스에서 분리했으나, 아직 파기하지 않았습니다."
+            )
         payment = rules.current().get("payment_records")
         if payment is not None:
             lines.append(
                 f"다만 {payment.label}은(는) {payment.basis}에 따라 {payment.period} 동안 분리 "
                 "보관한 뒤 파기합니다."
             )
-    return "\n".join(lines) or "삭제할 정보가 남아 있지 않았습니다."
+    if not kept:
+        return Fulfilled(
+            "\n".join(lines) or "삭제할 정보가 남아 있지 않았습니다.",
+            destroyed=destroyed,
+            withdrawn=withdrawn,
+        )
+    reason, basis = holds.explain(kept)
+    lines += holds.kept_lines(kept)
+    return Fulfilled(
+        "\n".join(lines),
+        destroyed=destroyed,
+        withdrawn=withdrawn,
+        kept=kept,
+        reason=reason,
+        legal_basis=basis,
+    )
 
 
 def _suspension(actor: Member, req: Request) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from jikim import clock
@@ -82,6 +84,9 @@ class Request(models.Model):
     package_token_hash = models.CharField(max_length=64, blank=True)
     package_expires_at = models.DateTimeField(null=True, blank=True)
     package_downloaded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the requester used up the wrong confirmation codes: the code no longer
+    # confirms, and staff confirm identity by other means or close the request.
+    code_locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["state", "due_at"], name="rights_queue")]
@@ -95,6 +100,30 @@ class Request(models.Model):
 
     def days_left(self) -> int:
         return (clock.local(self.due_at).date() - clock.today()).days
+
+    def closed_at(self) -> dt.datetime | None:
+        """When the request was answered, or closed otherwise (withdrawn): the last event."""
+        if self.answered_at is not None:
+            return self.answered_at
+        last = self.events.order_by("-at", "-pk").first()
+        return last.at if last else None
+
+    def timeliness(self) -> str:
+        """The clock in words: days left while open; once closed, when it was answered
+        against the due date (the law counts days, so the dates are compared)."""
+        if self.is_open:
+            left = self.days_left()
+            return f"{left}일 남음" if left >= 0 else f"{-left}일 지남"
+        closed = self.closed_at()
+        if closed is None:
+            return "종결"
+        on = clock.local(closed).date()
+        if self.state == State.WITHDRAWN:
+            return f"요구 철회로 종결 ({on:%Y-%m-%d})"
+        late = (on - clock.local(self.due_at).date()).days
+        if late <= 0:
+            return f"기한 내 답변 ({on:%Y-%m-%d})"
+        return f"기한보다 {late}일 늦게 답변 ({on:%Y-%m-%d})"
 
 
 class Event(models.Model):
@@ -112,6 +141,39 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state}->{self.to_state}"
+
+    # How the history reads: the states' and channels' Korean names, never their codes.
+    @property
+    def from_label(self) -> str:
+        return _state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return _state_label(self.to_state)
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.from_state) and self.from_state != self.to_state
+
+    @property
+    def actor_label(self) -> str:
+        return SYSTEM_LABEL if self.actor_name in ("", "system") else self.actor_name
+
+    @property
+    def note_label(self) -> str:
+        # The first event of older requests noted the channel's code.
+        return _channel_label(self.note) if self.note in Channel.values else self.note
+
+
+SYSTEM_LABEL = "시스템"
+
+
+def _state_label(code: str) -> str:
+    return str(State(code).label) if code in State.values else code
+
+
+def _channel_label(code: str) -> str:
+    return str(Channel(code).label) if code in Channel.values else code
 
 
 class DocumentKind(models.TextChoices):
@@ -140,11 +202,16 @@ class AgentDocument(models.Model):
 
 class Frozen(models.Model):
     """A subject whose data is neither used nor provided (C6-03): while a correction or
-    deletion is pending, and while processing is suspended."""
+    deletion is pending, while processing is suspended, and — once a deletion was answered —
+    while a hold keeps what it asked to delete, until that is destroyed."""
 
     subject = models.CharField(max_length=40, db_index=True)
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="freezes")
     since = models.DateTimeField(default=clock.now)
+    # The request was a deletion that a hold kept from being done: the data stays frozen
+    # after the answer and is destroyed by the first sweep after the hold ends
+    # (jikim.rights.retention_sources).
+    until_destroyed = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -23,6 +23,7 @@ from jikim.accounts.tenancy import scope_for
 from jikim.audit.context import client_ip
 from jikim.audit.records import record
 from jikim.rights import actions, forms, fulfilment, package
+from jikim.rights import holds as rights_holds
 from jikim.rights.models import OPEN_STATES, Channel, Kind, Request
 from jikim.shipping.models import Order, Party, PartyRole
 from jikim.vault import access, blind
@@ -123,9 +124,14 @@ def public_confirm(request: HttpRequest, token: str) -> HttpResponse:
         if refused is None:
             message = CODE_USED_UP
             refused = ratelimit.exhausted(failures, str(req.pk), tenant_id=req.tenant_id)
+            if refused is None and req.code_locked_at is not None:
+                # Locked for good, not only for the rest of the count's window.
+                refused = failures.retry_after()
         if refused is not None:
+            if message == CODE_USED_UP:
+                actions.do_lock_code(None, req, failures=failures.count)
             form.add_error("code", message.format(wait=ratelimit.wait_text(refused)))
-            page = render(request, "rights/confirm.html", {"form": form, "req": req}, status=429)
+            page = render(request, "rights/confirm.html", _confirm_context(form, req), status=429)
             return ratelimit.refused(page, refused)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,9 +140,18 @@ def public_confirm(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error("code", exc.messages[0])
             if exc.code == "code":
                 ratelimit.hit(failures, str(req.pk), tenant_id=req.tenant_id)
+                if ratelimit.exhausted(failures, str(req.pk), tenant_id=req.tenant_id) is not None:
+                    # That was the last wrong code: the request's history says so now.
+                    actions.do_lock_code(None, req, failures=failures.count)
+                    req.refresh_from_db()
+                    form.add_error("code", CODE_USED_UP)
         else:
             req.refresh_from_db()
-    return render(request, "rights/confirm.html", {"form": form, "req": req})
+    return render(request, "rights/confirm.html", _confirm_context(form, req))
+
+
+def _confirm_context(form: forms.CodeForm, req: Request) -> dict[str, Any]:
+    return {"form": form, "req": req, "code_used_up": CODE_USED_UP}
 
 
 def package_download(request: HttpRequest, token: str) -> HttpResponse:
@@ -207,9 +222,13 @@ def _detail_context(req: Request, actor: Member) -> dict[str, Any]:
         handling_request=True,
     )[0]
     parties = list(Party.objects.filter(subject__in=req.subjects))
+    held: dict[str, list[str]] = {}
+    if req.is_open and req.kind == Kind.DELETION:
+        held = rights_holds.kinds_over(req.subjects, {p.subject: p.tenant_id for p in parties})
     return {
         "req": req,
         "shown": shown,
+        "held_lines": rights_holds.held_lines(held),
         "events": req.events.all(),
         "documents": req.documents.all(),
         "parties": parties,
@@ -218,6 +237,7 @@ def _detail_context(req: Request, actor: Member) -> dict[str, Any]:
         "note_form": forms.NoteForm(),
         "correction_form": forms.CorrectionForm(),
         "document_form": forms.DocumentForm(),
+        "close_form": forms.CloseUnconfirmedForm(),
     }
 
 
@@ -270,7 +290,20 @@ def _act(request: HttpRequest, req: Request, actor: Member) -> str | None:
             answer = forms.AnswerForm(request.POST)
             if not answer.is_valid():
                 return "처리 결과를 고르세요."
-            actions.do_answer(actor, req, **answer.cleaned_data)
+            answered = actions.do_answer(actor, req, **answer.cleaned_data)
+            if answered.state != answer.cleaned_data["outcome"]:
+                messages.warning(
+                    request,
+                    "요구한 정보 가운데 보존 중인 것이 있어 처리 결과를 "
+                    f"'{answered.get_state_display()}'(으)로 기록하고, 무엇을 삭제하고 무엇을 "
+                    "보존하는지 그 사유·근거와 함께 통지했습니다. 보존 중인 정보는 보존 사유가 "
+                    "해소되면 다음 파기 작업에서 파기됩니다.",
+                )
+        elif step == "close_unconfirmed":
+            close = forms.CloseUnconfirmedForm(request.POST)
+            if not close.is_valid():
+                return str(next(iter(close.errors.values()))[0])
+            actions.do_close_unconfirmed(actor, req, **close.cleaned_data)
         else:
             return "알 수 없는 요청입니다."
     except ValidationError as exc:
@@ -362,6 +395,7 @@ def console_new(request: HttpRequest) -> HttpResponse:
                 tenant=party.tenant if party else None,
                 agent_type=data["agent_type"] or "",
                 needs_identity_check=True,
+                received_on=data["received_on"],
             )
             messages.success(
                 request, "요구를 접수했습니다." + (" 판매자에게 전달했습니다." if party else "")
@@ -374,17 +408,34 @@ def console_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     officer = _operator(request)
     req = get_object_or_404(Request, pk=request_id)
     if request.method == "POST":
-        if req.tenant_id is not None and request.POST.get("step") not in (
-            "document",
-            "agent",
-            "identity",
-        ):
-            messages.error(request, "판매자가 처리하는 요구입니다. 판매자 화면에서 답변합니다.")
+        if req.tenant_id is not None and request.POST.get("step") not in OPERATOR_STEPS:
+            messages.error(request, _seller_answers(req))
         else:
             error = _act(request, req, officer)
             if error:
                 messages.error(request, error)
         return redirect("console_rights_detail", request_id=req.pk)
     return render(
-        request, "rights/detail.html", {"operator": True, **_detail_context(req, officer)}
+        request,
+        "rights/detail.html",
+        {
+            "operator": True,
+            "seller_answers": _seller_answers(req) if req.tenant_id is not None else "",
+            **_detail_context(req, officer),
+        },
+    )
+
+
+# What the operator may do on a request a seller answers: help confirm who asks, and close
+# one whose requester could not be confirmed. The answer is the seller's (the controller).
+OPERATOR_STEPS = ("document", "agent", "identity", "close_unconfirmed")
+
+
+def _seller_answers(req: Request) -> str:
+    seller = req.tenant.name if req.tenant else "판매자"
+    due = f"{clock.local(req.due_at):%Y-%m-%d}"
+    if not req.is_open:
+        return f"판매자({seller})가 처리한 요구입니다. 답변 기한 {due}: {req.timeliness()}."
+    return (
+        f"판매자({seller})가 처리하고 답변하는 요구입니다. 답변 기한: {due} ({req.timeliness()})."
     )

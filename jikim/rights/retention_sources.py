@@ -1,0 +1,111 @@
+"""The rights app's place in the retention engine, registered into
+jikim.retention.sources.SOURCES when the app is ready.
+
+`StandingDeletionSource`: data a subject asked to delete that a hold (a dispute, unpaid
+fees, a legal hold) kept when the request was answered (C6-01, C4-04). The answer keeps it
+frozen (`Frozen.until_destroyed`): neither used nor provided (C6-03). It is due from the
+moment its last hold was released, so the planner — which skips held subjects — plans it
+in the first sweep after the release, and it is destroyed the sweep's way: shredded,
+deleted, ledgered under `subject_request` (C7-02).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from django.db.models import Max
+
+from jikim.retention.models import (
+    DestructionItem,
+    Hold,
+    ItemStatus,
+    SeparatedRecord,
+    Stage,
+)
+
+if TYPE_CHECKING:
+    from jikim.retention.sources import Due
+
+
+class StandingDeletionSource:
+    name = "rights.deletion"
+    rule_id = "subject_request"
+    method = (
+        "보존 사유 해소 후 데이터 키 파기(암호학적 삭제), 수취인 행·분리 보관 기록·검색 색인 삭제"
+    )
+
+    def due(self, until: dt.datetime) -> Iterator[Due]:
+        from jikim.retention.sources import Due
+        from jikim.rights.models import Frozen
+        from jikim.shipping.models import Party
+
+        answered: dict[str, dt.datetime] = {}
+        rows = (
+            Frozen.objects.filter(until_destroyed=True, request__answered_at__isnull=False)
+            .exclude(
+                subject__in=DestructionItem.objects.filter(
+                    stage=Stage.DESTROY, status=ItemStatus.DONE
+                ).values("subject")
+            )
+            .values_list("subject", "request__answered_at")
+        )
+        for subject, at in rows:
+            assert at is not None  # filtered above
+            answered[subject] = min(at, answered.get(subject, at))
+        if not answered:
+            return
+        subjects = sorted(answered)
+        tenant_of = dict(
+            Party.objects.filter(subject__in=subjects).values_list("subject", "tenant_id")
+        )
+        # Due when the last hold on it ended (the answer, had none been released since).
+        released = Hold.objects.filter(released_at__isnull=False)
+        by_subject = dict(
+            released.filter(subject__in=subjects)
+            .values("subject")
+            .annotate(last=Max("released_at"))
+            .values_list("subject", "last")
+        )
+        by_tenant = dict(
+            released.filter(tenant_id__in={t for t in tenant_of.values() if t is not None})
+            .values("tenant_id")
+            .annotate(last=Max("released_at"))
+            .values_list("tenant_id", "last")
+        )
+        for subject in subjects:
+            tenant_id = tenant_of.get(subject)
+            ends = [
+                answered[subject],
+                by_subject.get(subject),
+                by_tenant.get(tenant_id) if tenant_id is not None else None,
+            ]
+            due_at = max(t for t in ends if t is not None)
+            if due_at <= until:
+                yield Due(self.name, subject, Stage.DESTROY, self.rule_id, tenant_id, due_at)
+
+    def move(self, subjects: Sequence[str]) -> None:
+        raise NotImplementedError("what a subject asked to delete is destroyed, never moved")
+
+    def destroy(self, subjects: Sequence[str]) -> None:
+        # The sweep shreds first (which forgets the index entries): the rows are left — a
+        # recipient's, or a withdrawn member's separated copy — and the freeze.
+        from jikim.retention import duesql
+        from jikim.rights.models import Frozen
+
+        duesql.delete_parties(subjects)
+        SeparatedRecord.objects.filter(subject__in=subjects).delete()
+        Frozen.objects.filter(subject__in=subjects, until_destroyed=True).delete()
+
+
+def register() -> None:
+    """Put the source first in the engine's list (once): a sweep plans it before the
+    recipients' own rule copies its due rows (retention.direct skips subjects already
+    planned), so a subject due under both is destroyed once, as the request asked."""
+    from jikim.retention import sources
+
+    source = StandingDeletionSource()
+    if source.name not in sources.BY_NAME:
+        sources.SOURCES.insert(0, source)
+        sources.BY_NAME[source.name] = source
