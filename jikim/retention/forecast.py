@@ -30,6 +30,9 @@ class Line:
     source: str
     count: int
     held: int
+    # For a line of work already past its due date (done by the next sweep, so listed
+    # today): the earliest due date among it. None when nothing in it is late.
+    overdue_since: dt.date | None = None
 
 
 def forecast(days: int, now: dt.datetime | None = None) -> list[Line]:
@@ -40,23 +43,39 @@ def forecast(days: int, now: dt.datetime | None = None) -> list[Line]:
     )
     counts: Counter[tuple[dt.date, str, str, str]] = Counter()
     held_counts: Counter[tuple[dt.date, str, str, str]] = Counter()
+    overdue: dict[tuple[dt.date, str, str, str], dt.date] = {}
+    today = clock.local(now).date()
     with sweeping():
         for source in SOURCES:
             due = [d for d in source.due(until) if (d.subject, d.stage) not in done]
             held_subjects, held_tenants = held([d.subject for d in due], [d.tenant_id for d in due])
             for d in due:
-                # Overdue items are done by the next sweep: they count for today.
-                day = max(clock.local(d.due_at).date(), clock.local(now).date())
-                key = (day, d.stage, d.rule, d.source)
+                # Overdue items are done by the next sweep: they count for today, and the
+                # line says since when they are late.
+                due_on = clock.local(d.due_at).date()
+                key = (max(due_on, today), d.stage, d.rule, d.source)
                 counts[key] += 1
+                if due_on < today:
+                    overdue[key] = min(due_on, overdue.get(key, due_on))
                 if d.subject in held_subjects or d.tenant_id in held_tenants:
                     held_counts[key] += 1
     lines = []
     for (day, stage, rule_id, source_name), count in sorted(counts.items()):
         rule = rules.rule(rule_id)
         held_here = held_counts[(day, stage, rule_id, source_name)]
+        key = (day, stage, rule_id, source_name)
         lines.append(
-            Line(day, stage, rule_id, rule.label, rule.basis, source_name, count, held_here)
+            Line(
+                day,
+                stage,
+                rule_id,
+                rule.label,
+                rule.basis,
+                source_name,
+                count,
+                held_here,
+                overdue.get(key),
+            )
         )
     return lines
 

@@ -92,3 +92,28 @@ def test_seller_owner_shortens_the_period_charlie_gets_404(
     assert "지킴에 들어온 날로부터 180일" in page  # orders never delivered
     assert login(charlie).get("/t/alice/settings/retention/").status_code == 404
     assert login(staff_of_alice("manager")).get("/t/alice/settings/retention/").status_code == 403
+
+
+def test_c7_02_overdue_work_is_marked_with_its_real_due_date(alice, login) -> None:
+    """Work past its due date is listed today (the next sweep does it) but never passed off
+    as due today: the line says it is late and since when. The CLI says the same, and the
+    rules table names the period of orders never delivered."""
+    import io
+
+    from django.core.management import call_command
+
+    officer = login(_operator("privacy_officer"))
+    with time_machine.travel(T0, tick=False):
+        parties = seller_with_orders(alice)
+    late = dt.datetime.now(dt.UTC) - dt.timedelta(days=130)  # 90 days: due 40 days ago
+    deliver(parties[0], late)
+    # The others were never delivered: due 180 days after they arrived (T0), also past.
+    kst = dt.timezone(dt.timedelta(hours=9))
+    expected = min(late + dt.timedelta(days=90), T0 + dt.timedelta(days=180)).astimezone(kst)
+    page = officer.get("/console/retention/?days=30").content.decode()
+    assert 'data-testid="overdue"' in page
+    assert f"가장 이른 기한 {expected:%Y-%m-%d}" in page
+    assert "배송 완료·구매확정 기록이 없는 주문" in page and "180일" in page
+    out = io.StringIO()
+    call_command("retention_forecast", "--days", "30", stdout=out)
+    assert f"기한 지남: 가장 이른 기한 {expected:%Y-%m-%d}" in out.getvalue()

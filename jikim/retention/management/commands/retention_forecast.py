@@ -18,8 +18,13 @@ class Command(BaseCommand):
             return
         for line in lines:
             action = "이동" if line.stage == "move" else "파기"
-            held = f" (보존 중 {line.held}건 제외)" if line.held else ""
+            held = f" (그 가운데 {line.held}건은 보존 조치 중이라 하지 않음)" if line.held else ""
+            late = (
+                f" [기한 지남: 가장 이른 기한 {line.overdue_since:%Y-%m-%d}]"
+                if line.overdue_since
+                else ""
+            )
             self.stdout.write(
-                f"{line.due_on:%Y-%m-%d}  {action}  {line.count}건{held}  "
+                f"{line.due_on:%Y-%m-%d}  {action}  {line.count}건{held}{late}  "
                 f"{line.rule_label}  — {line.basis}"
             )

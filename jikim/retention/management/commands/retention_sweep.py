@@ -14,8 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = sweep.run(trigger="command")
         self.stdout.write(
-            f"sweep {report.sweep_id}: moved {report.moved}, destroyed {report.destroyed}, "
-            f"held {report.held}, awaiting approval {report.awaiting_approval}, "
-            f"orphaned keys destroyed {report.orphan_keys}, "
-            f"ended rate-limit counts deleted {report.ended_rate_counts}"
+            f"파기 작업 {report.sweep_id}번: 분리 보관 이동 {report.moved}건, "
+            f"파기 {report.destroyed}건, 보존 조치로 남김 {report.held}건, "
+            f"승인 대기 {report.awaiting_approval}건, "
+            f"주인 없는 데이터 키 파기 {report.orphan_keys}건, "
+            f"기간이 끝난 요청 횟수 기록 삭제 {report.ended_rate_counts}건"
         )
