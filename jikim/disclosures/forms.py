@@ -31,8 +31,28 @@ def _when(label: str, required: bool = False) -> forms.DateTimeField:
     )
 
 
-def _item_choices() -> list[tuple[str, str]]:
-    return [(c.id, f"{c.label} ({c.id})") for c in datamap.current().categories.values()]
+# Whose data a category is, as the officer reads it: the data map's ids group them.
+_OWNERS = {
+    "member": "회원",
+    "recipient": "판매자의 배송 데이터",
+    "upload": "판매자의 배송 데이터",
+    "access": "서비스 이용기록",
+    "rights": "정보주체 요구",
+    "complaint": "민원",
+    "consultation": "상담",
+    "payment": "결제",
+    "inquirer": "개인정보 문의",
+    "cookie_visitor": "방문 분석",
+}
+
+
+def _item_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The data map's categories grouped by whose data they are, in Korean only."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for category in datamap.current().categories.values():
+        owner = _OWNERS.get(category.id.split(".", 1)[0], "기타")
+        groups.setdefault(owner, []).append((category.id, category.label))
+    return list(groups.items())
 
 
 class _ItemsForm(forms.Form):

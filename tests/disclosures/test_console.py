@@ -161,3 +161,15 @@ def test_officer_opens_a_breach_and_sees_its_clocks_overdue_on_the_console() -> 
         client = _client(officer)
         assert 'data-testid="console-breaches"' not in client.get("/console/").content.decode()
         assert "기한 후 완료" in client.get("/console/breaches/").content.decode()
+
+
+def test_the_item_choices_speak_korean_grouped_by_whose_data_they_are() -> None:
+    """The breach and provision forms name each data-map category in Korean, grouped by
+    whose data it is, not by its code (member.email)."""
+    officer = make_operator("officer", "privacy_officer")
+    client = _client(officer)
+    for path in ("/console/breaches/", "/console/provisions/"):
+        page = client.get(path).content.decode()
+        assert "(member.email)" not in page and "(recipient.phone)" not in page, path
+        assert "회원" in page and "판매자의 배송 데이터" in page and "민원" in page, path
+        assert 'value="recipient.phone"' in page, "the code stays the value sent"
