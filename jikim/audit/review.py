@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from jikim import clock
 from jikim.audit.models import AccessRecord, DownloadCheck, Review
@@ -119,6 +119,18 @@ class MonthReview:
     flags: list[Flag] = field(default_factory=list)
     unconfirmed: list[Download] = field(default_factory=list)
     signed: Review | None = None
+    # Records with no person behind them (the sweep, tasks, commands run on the server,
+    # a data subject on the public pages), by action: with the staff rows they add up to
+    # `records`, so the reviewer sees every record of the month somewhere.
+    automatic: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def by_people(self) -> int:
+        return sum(row.total for row in self.staff)
+
+    @property
+    def automatic_total(self) -> int:
+        return sum(self.automatic.values())
 
     @property
     def actions(self) -> list[str]:
@@ -203,6 +215,13 @@ def compute(month: dt.date) -> MonthReview:
     start, end = month_bounds(month)
     review = MonthReview(month=month, start=start, end=end)
     review.records = AccessRecord.objects.filter(at__gte=start, at__lt=end).count()
+    review.automatic = dict(
+        AccessRecord.objects.filter(at__gte=start, at__lt=end, actor_id__isnull=True)
+        .values_list("action")
+        .annotate(n=Count("seq"))
+        .order_by("action")
+        .values_list("action", "n")
+    )
     review.signed = Review.objects.filter(month=month).first()
     limit = settings.AUDIT_REVIEW_SUBJECTS_PER_HOUR
     actors: dict[int, _Actor] = {}
@@ -221,7 +240,9 @@ def compute(month: dt.date) -> MonthReview:
             night[actor_id].append(seq)
         if action == "unmask":
             actor.unmasks.append(seq)
-        if action in DOWNLOAD_ACTIONS:
+        # A file that names no one (an order list without recipients, a marketplace
+        # tracking sheet) is on record but is no download of personal data to check.
+        if action in DOWNLOAD_ACTIONS and subjects:
             downloads.append(Download(seq, at, name, action, reason, len(subjects or [])))
         if action in READ_ACTIONS and subjects:
             actor.read(seq, at, list(subjects), limit)

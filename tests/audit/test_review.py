@@ -63,6 +63,19 @@ def test_counts_per_staff_by_action(may) -> None:
     assert rows["bob"]["unmask"] == 3 and rows["bob"]["view"] == 7
 
 
+def test_c9_02_every_record_of_the_month_is_counted_somewhere(may) -> None:
+    """People's actions by person, the rest (the sweep, commands, the public pages) by
+    action: together they are the month's record count, so nothing is out of sight."""
+    with at(12, 3):
+        record("shred", actor=None, subjects=["r_9"], reason="retention:c4_00")
+        record("shred", actor=None, subjects=["r_8"], reason="retention:c4_00")
+        record("export", actor=may["alice"], subjects=[], reason="주문 내역 파일(수취인 없음)")
+    result = review.compute(MAY)
+    assert result.automatic.get("shred") == 2
+    assert [d.reason for d in result.unconfirmed] == ["택배사 송장 파일"], "no one named, no check"
+    assert result.by_people + result.automatic_total == result.records
+
+
 def test_the_flags(may) -> None:
     result = review.compute(MAY)
     downloads = [f for f in result.flags if f.kind == "download"]
@@ -143,6 +156,7 @@ def test_the_console_page(may, officer, login) -> None:
         "택배사 송장 파일",
     ):
         assert text in html
+    assert 'data-testid="records-add-up"' in html
     seen = AccessRecord.objects.filter(action="audit.view").latest("seq")
     assert seen.actor_id == officer.pk
     assert set(seen.subjects) == {f"member:{m.pk}" for m in may.values()}  # the staff shown
