@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_changed, email_confirmed
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -24,6 +25,31 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         record(Action.LOGOUT, actor=user, subjects=[member_subject(user.pk)])
+
+
+# Two-factor changes of an account: who set up, removed or renewed which kind of
+# authenticator (the secret and the codes stay out of the record).
+_MFA_ACTIONS = {"added": "mfa.added", "removed": "mfa.removed", "reset": "mfa.reset"}
+
+
+def _mfa_record(change: str) -> Any:
+    def handler(sender: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+        record(
+            _MFA_ACTIONS[change],
+            actor=user,
+            subjects=[member_subject(user.pk)],
+            detail={"kind": str(authenticator.type)},
+        )
+
+    return handler
+
+
+_mfa_added = _mfa_record("added")
+_mfa_removed = _mfa_record("removed")
+_mfa_reset = _mfa_record("reset")
+mfa_signals.authenticator_added.connect(_mfa_added, dispatch_uid="jikim.mfa.added")
+mfa_signals.authenticator_removed.connect(_mfa_removed, dispatch_uid="jikim.mfa.removed")
+mfa_signals.authenticator_reset.connect(_mfa_reset, dispatch_uid="jikim.mfa.reset")
 
 
 @receiver(pre_save, sender=EmailAddress)

@@ -50,7 +50,15 @@ REASON_REQUIRED = frozenset({Action.UNMASK, Action.DOWNLOAD, Action.EXPORT})
 # Granting, changing and revoking access rights: kept 3 years (C9-02), and each must say
 # whose rights changed from what to what.
 PERMISSION_ACTIONS = frozenset(
-    {Action.ROLE_GRANT, Action.ROLE_CHANGE, Action.ROLE_REVOKE, Action.OPERATOR_ROLE}
+    {
+        Action.ROLE_GRANT,
+        Action.ROLE_CHANGE,
+        Action.ROLE_REVOKE,
+        Action.OPERATOR_ROLE,
+        # A seller's API key grants another system access to its orders.
+        "api_key.create",
+        "api_key.revoke",
+    }
 )
 PERMISSION_DETAIL = ("target", "before", "after")
 

@@ -100,13 +100,22 @@ def _filters(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     return changes.order_by("-seq"), given
 
 
+def _target(detail: dict[str, Any], names: dict[int, str]) -> str:
+    """Whose access changed: a member by login ID, or a seller's API key by name."""
+    target = detail.get("target")
+    if isinstance(target, str) and target.startswith("api_key:"):
+        return f"API 키 「{detail.get('name', '')}」 ({detail.get('api_key', '')})"
+    return names.get(target, f"#{target}") if isinstance(target, int) else f"#{target}"
+
+
 def permission_changes(request: HttpRequest) -> HttpResponse:
     officer = _officer(request, "review_access", "manage_operators")
     changes, given = _filters(request)
     page = Paginator(changes, 100).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    people = {r.detail.get("target") for r in rows} | {r.actor_id for r in rows}
-    people.discard(None)
+    # Targets are members' ids, or "api_key:…" for a seller's API key (no one's account).
+    people = {t for r in rows if isinstance(t := r.detail.get("target"), int)}
+    people |= {r.actor_id for r in rows if r.actor_id is not None}
     names = dict(Member.objects.filter(pk__in=people).values_list("pk", "login_id"))
     tenants = dict(
         Tenant.objects.filter(pk__in={r.tenant_id for r in rows}).values_list("pk", "slug")
@@ -124,7 +133,7 @@ def permission_changes(request: HttpRequest) -> HttpResponse:
             "action": action_label(r.action),
             "actor": r.actor_name or ("명령줄(운영 서버)" if r.detail.get("via") == "cli" else "-"),
             "tenant": tenants.get(r.tenant_id, "운영사" if r.tenant_id is None else "-"),
-            "target": names.get(r.detail.get("target"), f"#{r.detail.get('target')}"),
+            "target": _target(r.detail, names),
             "before": ROLE_LABELS.get(r.detail.get("before", ""), r.detail.get("before")),
             "after": ROLE_LABELS.get(r.detail.get("after", ""), r.detail.get("after")),
         }

@@ -85,7 +85,15 @@ def do_create_api_key(
             "api_key.create",
             actor=actor,
             tenant_id=tenant.pk,
-            detail={"api_key": display_prefix(key), "name": name, "scopes": wanted},
+            # A key is access granted to another system: in the permission-change log.
+            detail={
+                "api_key": display_prefix(key),
+                "name": name,
+                "scopes": wanted,
+                "target": f"api_key:{display_prefix(key)}",
+                "before": "",
+                "after": " ".join(wanted),
+            },
         )
         return key, plaintext
     raise RuntimeError("could not allocate an API key prefix")
@@ -103,7 +111,13 @@ def do_revoke_api_key(actor: Member, key: ApiKey) -> None:
         "api_key.revoke",
         actor=actor,
         tenant_id=key.tenant_id,
-        detail={"api_key": display_prefix(key), "name": key.name},
+        detail={
+            "api_key": display_prefix(key),
+            "name": key.name,
+            "target": f"api_key:{display_prefix(key)}",
+            "before": " ".join(key.scopes),
+            "after": "",
+        },
     )
 
 

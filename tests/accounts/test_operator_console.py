@@ -37,3 +37,28 @@ def test_operator_role_changes_are_recorded() -> None:
         AccessRecord.objects.filter(action="operator_role.change").values_list("detail", flat=True)
     )
     assert [(r["before"], r["after"]) for r in records] == [("", "cs_staff"), ("cs_staff", "")]
+
+
+def test_two_factor_changes_are_recorded_without_their_secrets() -> None:
+    """Setting up, removing or renewing a second factor is on record, with its kind only."""
+    from allauth.mfa import signals
+
+    member = create_member("op_mfa")
+    totp = Authenticator.objects.create(
+        user=member, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    codes = Authenticator.objects.create(
+        user=member, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "s33d"}
+    )
+    signals.authenticator_added.send(Authenticator, request=None, user=member, authenticator=totp)
+    signals.authenticator_reset.send(Authenticator, request=None, user=member, authenticator=codes)
+    signals.authenticator_removed.send(Authenticator, request=None, user=member, authenticator=totp)
+    records = AccessRecord.objects.filter(action__startswith="mfa.").order_by("seq")
+    assert [(r.action, r.detail["kind"]) for r in records] == [
+        ("mfa.added", "totp"),
+        ("mfa.reset", "recovery_codes"),
+        ("mfa.removed", "totp"),
+    ]
+    assert all(r.actor_id == member.pk for r in records)
+    stored = str(list(records.values()))
+    assert "JBSWY3DPEHPK3PXP" not in stored and "s33d" not in stored

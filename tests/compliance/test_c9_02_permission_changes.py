@@ -123,3 +123,22 @@ def test_c9_02_the_console_lists_permission_changes(alice, bob, officer, login) 
 def test_c9_02_sellers_and_strangers_cannot_see_the_log(alice, charlie, login) -> None:
     for member in (alice, charlie):
         assert login(member).get("/console/audit/permissions/").status_code == 404
+
+
+def test_c9_02_a_sellers_api_key_issued_and_revoked_is_a_permission_change(
+    alice, officer, login
+) -> None:
+    """An API key grants another system access to the seller's orders: its issue and its
+    revocation are in the permission-change log (kept 3 years), with the scopes before and
+    after, and the log names the key, not a member."""
+    from jikim.accounts.models import Tenant
+    from jikim.shipping import apikeys
+
+    tenant = Tenant.objects.get(slug="alice")
+    key, _ = apikeys.do_create_api_key(alice, tenant, "자사몰 연동", ["orders:write"])
+    apikeys.do_revoke_api_key(alice, key)
+    made, revoked = _changes().filter(action__startswith="api_key.")
+    assert (made.detail["before"], made.detail["after"]) == ("", "orders:write")
+    assert (revoked.detail["before"], revoked.detail["after"]) == ("orders:write", "")
+    html = login(officer).get("/console/audit/permissions/").content.decode()
+    assert "API 키 「자사몰 연동」" in html and "alice" in html
