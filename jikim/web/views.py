@@ -21,7 +21,9 @@ def console(request: HttpRequest) -> HttpResponse:
         "tenant_count": Tenant.objects.count(),
         "member_count": Member.objects.filter(withdrawn_at__isnull=True).count(),
         "recent_records": AccessRecord.objects.order_by("-seq")[:20] if may_review else None,
+        "may_review": may_review,
         "may_handle": operator_role_allows(role, "handle_cases"),
+        "may_bill": operator_role_allows(role, "manage_billing"),
         **(todo.for_operator(role)),
     }
     return render(request, "web/console.html", context)

@@ -65,3 +65,18 @@ def test_the_header_searches_customers_from_any_seller_page(alice, login, staff_
     # Outside a shop (the member's own profile) there is no shop to search.
     profile = client.get("/accounts/profile/")
     assert profile.status_code == 200 and 'class="navsearch"' not in profile.content.decode()
+
+
+@pytest.mark.parametrize("role", ["privacy_officer", "cs_staff", "admin"])
+def test_every_console_link_opens_for_the_operator(role, login) -> None:
+    """The console's menu, like the seller's, links only to what the operator may open."""
+    from tests.audit.support import make_operator
+
+    client = login(make_operator(f"op_{role}", role))
+    page = client.get("/console/").content.decode()
+    nav = re.search(r'<nav class="subnav dotted" data-testid="console-nav">(.*?)</nav>', page, re.S)
+    assert nav, "no console menu"
+    links = re.findall(r'href="([^"]+)"', nav.group(1))
+    assert links, role
+    answers = {link: client.get(link).status_code for link in links}
+    assert answers == dict.fromkeys(links, 200)
