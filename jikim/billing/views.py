@@ -57,11 +57,16 @@ def billing_plan(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, first_error(form))
     else:
         try:
-            actions.do_subscribe(scope.member, scope.tenant, form.cleaned_data["plan"])
+            chosen = actions.do_subscribe(scope.member, scope.tenant, form.cleaned_data["plan"])
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, "요금제를 변경했습니다. 다음 달 청구서부터 적용됩니다.")
+            changed = Subscription.objects.filter(tenant=scope.tenant).exclude(pk=chosen.pk)
+            done = "요금제를 변경했습니다" if changed.exists() else "요금제에 가입했습니다"
+            messages.success(
+                request,
+                f"{done}: {chosen.plan.name}. 이번 달부터 월말 기준으로 청구합니다 (부가세 별도).",
+            )
     return redirect("billing", slug=slug)
 
 

@@ -33,8 +33,9 @@ def test_c1_03_plan_invoice_bank_transfer_and_receipt_through_the_pages(alice, l
     plan = Plan.objects.get(name="기본")
     page = owner.get("/t/alice/billing/")
     assert page.status_code == 200 and "기본" in page.content.decode()
-    owner.post("/t/alice/billing/plan/", {"plan": plan.pk})
+    chosen = owner.post("/t/alice/billing/plan/", {"plan": plan.pk}, follow=True)
     assert Subscription.objects.get(tenant__slug="alice").agreed_by == alice
+    assert "요금제에 가입했습니다: 기본" in _messages(chosen), "a first choice is no change"
 
     response = desk.post(
         "/console/billing/issue/", {"month": helpers.month_of(clock.now())}, follow=True
