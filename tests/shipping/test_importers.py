@@ -431,7 +431,10 @@ def test_files_that_cannot_be_read_are_refused_with_the_right_code() -> None:
     refused("corrupt", b"PK\x03\x04" + bytes(200))
     refused("corrupt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     refused("no_orders", mf.xlsx(mf.COUPANG_V2, []))
-    refused("unknown_format", mf.xlsx(["이름", "나이"], [{"이름": "김민준", "나이": 30}]))
+    refused("too_few_columns", mf.xlsx(["이름", "나이"], [{"이름": "김민준", "나이": 30}]))
+    refused("too_few_columns", b"this is just text\nnot an order file\n")
+    four = ["이름", "나이", "취미", "사는 곳"]
+    refused("unknown_format", mf.xlsx(four, [dict.fromkeys(four, "x")]))
     refused("html_disguised", "<html><body><table><tr><td>주문번호</td></tr></table>".encode())
     refused("not_spreadsheet", b"%PDF-1.7\n\x00\x01\x02binary")
     docx = io.BytesIO()
@@ -465,7 +468,7 @@ def test_a_text_file_of_separators_is_bounded_too() -> None:
 
 def test_error_messages_never_contain_file_content() -> None:
     header = ["김민준", "010-2345-6789", "서울특별시 강남구 테헤란로 152"]
-    error = refused("unknown_format", mf.xlsx(header, [{"김민준": "x"}]))
+    error = refused("too_few_columns", mf.xlsx(header, [{"김민준": "x"}]))
     assert all(value not in str(error) + repr(error) for value in header)
 
 

@@ -24,6 +24,11 @@ KNOWN_LAYOUTS: tuple[Layout, ...] = (
 )
 
 
+# A mapped file needs at least its required columns in separate cells: order number,
+# recipient's name, phone and address (views.MAPPED_FIELDS).
+MIN_MAPPED_COLUMNS = 4
+
+
 @dataclass(frozen=True)
 class Detected:
     format_id: str
@@ -48,6 +53,11 @@ def detect_format(
     if best is not None:
         return Detected(best[2].format_id, best[1], best[2])
     if mapping is None:
+        widest = max(sum(1 for cell in row if cell.strip()) for row in rows[:HEADER_SCAN_ROWS])
+        if widest < MIN_MAPPED_COLUMNS:
+            # A text file renamed .xlsx, a note: no mapping could ever fit it, so the
+            # seller is told so instead of being asked to map one column.
+            raise FileRefused("too_few_columns")
         raise FileRefused("unknown_format")
     layout = layout_from_mapping(mapping)
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
