@@ -75,6 +75,8 @@ class Problem:
     message: str
     value: str = ""  # masked
     severity: str = "error"  # "error": row left out; "warning": row kept, value flagged
+    # The row's order number, so a seller finds the order to fix without counting rows.
+    order_no: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -84,6 +86,7 @@ class Problem:
             "message": self.message,
             "value": self.value,
             "severity": self.severity,
+            "order_no": self.order_no,
         }
 
 
@@ -258,13 +261,17 @@ class Normaliser:
         problems: list[Problem] = []
         identifiers = 0
 
+        order_no = row.order_no.strip()[:60]
+
         def column(name: str) -> str:
             return headers.get(name) or LABELS.get(name, name)
 
         def report(
             name: str, code: str, message: str, value: str = "", severity: str = "error"
         ) -> None:
-            problems.append(Problem(row.source_row, column(name), code, message, value, severity))
+            problems.append(
+                Problem(row.source_row, column(name), code, message, value, severity, order_no)
+            )
 
         unreadable: list[str] = []
         values: dict[str, str] = {}
@@ -287,6 +294,7 @@ class Normaliser:
                         _IDENTIFIER_COLUMN,
                         "*" * min(len(cell), 8),
                         "warning",
+                        order_no,
                     )
                 )
 

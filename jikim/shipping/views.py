@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
@@ -357,19 +358,24 @@ def import_errors(request: HttpRequest, slug: str, batch_id: int) -> HttpRespons
 
     scope = scope_for(request, slug, "import_orders")
     batch = scope.get(ImportBatch.objects.all(), pk=batch_id)
+    # The screen's column order; the row number is a number a seller can sort by.
     rows = [
         (
             p.get("row", ""),
+            p.get("order_no", ""),
             p.get("column", ""),
-            "제외" if p.get("severity") == "error" else "저장(표시)",
             p.get("value", ""),
             p.get("message", ""),
+            "제외" if p.get("severity") == "error" else "저장(표시)",
         )
         for p in batch.problems
     ]
-    content = build_xlsx("확인할 내용", ["행", "열", "처리", "값(가림)", "내용"], rows)
+    headers = ["행", "주문번호", "열", "값(가림)", "내용", "처리"]
+    content = build_xlsx("확인할 내용", headers, rows)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.xlsx"'
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"주문파일_{batch.pk}_확인할내용.xlsx") or "attachment"
+    )
     return response

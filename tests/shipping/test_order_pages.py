@@ -159,9 +159,12 @@ def test_rows_left_out_are_downloadable_as_a_sheet_without_personal_data(alice, 
     assert response.status_code == 200
     sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     cells = sheet.get_sheet_by_index(0).to_python()
-    assert cells[0] == ["행", "열", "처리", "값(가림)", "내용"]
-    assert any(r[2] == "제외" and "수취인" in str(r[4]) for r in cells[1:])
+    assert cells[0] == ["행", "주문번호", "열", "값(가림)", "내용", "처리"]
+    left_out = next(r for r in cells[1:] if r[5] == "제외" and "수취인" in str(r[4]))
+    assert left_out[1] == str(rows[0]["주문번호"]), "the order to fix, without counting rows"
+    assert isinstance(left_out[0], int | float), "a row number sorts as a number"
     assert "1234567" not in str(cells)
+    assert "%EC%A3%BC%EB%AC%B8%ED%8C%8C%EC%9D%BC" in response["Content-Disposition"]  # 주문파일
 
 
 def test_a_search_term_never_travels_in_the_address(alice, login) -> None:
