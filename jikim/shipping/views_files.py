@@ -294,8 +294,10 @@ def files_tracking_apply(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request,
             f"운송장번호를 반영했습니다: 새로 입력 {result.created}건, 변경 {result.updated}건, "
-            f"이미 같은 번호 {result.unchanged}건.",
+            f"이미 같은 번호 {result.unchanged}건. 다음은 판매처 발송처리입니다.",
         )
+        # Next: the marketplaces learn the numbers from their own upload sheets.
+        return redirect("files_marketplace", slug=slug)
     return redirect("files_tracking", slug=slug)
 
 

@@ -284,6 +284,7 @@ def test_tracking_numbers_are_previewed_then_applied(alice, login) -> None:
 
     response = apply(client, page)
     assert response.status_code == 302
+    assert response.url == "/t/alice/files/marketplace/", "next: the marketplaces' sheets"
     shipped = {s.order_id: s for s in Shipment.objects.filter(order__in=[o0, o1, o2])}
     assert shipped[o0.pk].tracking_no == "601234567890"
     assert shipped[o1.pk].tracking_no == "601234567891"

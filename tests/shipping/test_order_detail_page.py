@@ -50,7 +50,8 @@ def test_the_detail_page_shows_the_shipment(alice, login) -> None:
     )
     html = login(alice).get(f"/t/alice/orders/{order.pk}/").content.decode()
     assert "<dt>택배사</dt><dd>한진택배</dd>" in html
-    assert "<dt>송장번호</dt><dd>987654</dd>" in html
+    assert "<dt>송장번호</dt><dd>987654 " in html
+    assert "/t/alice/files/marketplace/" in html, "next: tell the marketplace"
     assert "<dt>배송완료일시</dt><dd>-</dd>" in html
 
 
