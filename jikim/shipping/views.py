@@ -226,10 +226,12 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
                     password=form.cleaned_data["password"] or None,
                 )
             except FileRefused as exc:
-                field = (
-                    "password" if exc.code in ("password_required", "wrong_password") else "file"
-                )
-                form.add_error(field, str(exc.message))
+                if exc.code in ("password_required", "wrong_password"):
+                    # A browser never refills a file input: say so, or the seller wonders
+                    # why the form complains again.
+                    form.add_error("password", f"{exc.message} 파일도 다시 선택해 주세요.")
+                else:
+                    form.add_error("file", str(exc.message))
             else:
                 return redirect("import_batch", slug=slug, batch_id=batch.pk)
     batches = scope.filter(ImportBatch.objects.all()).order_by("-created_at")[:20]

@@ -278,7 +278,7 @@ def test_password_protected_xlsx() -> None:
 
 def test_refusals_carry_fixed_korean_text_and_pickle() -> None:
     error = FileRefused("wrong_password")
-    assert "암호가 맞지 않습니다" in str(error)
+    assert "비밀번호가 맞지 않습니다" in str(error)
     copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
     assert (copy.code, copy.message) == (error.code, error.message)
     with pytest.raises(ValueError, match="unknown refusal code"):

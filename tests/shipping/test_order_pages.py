@@ -199,3 +199,11 @@ def test_the_import_page_says_when_nothing_is_new_and_what_comes_next(alice, log
     assert 'data-testid="next-steps"' in done and "/t/alice/orders/" in done
     again = client.get(_upload(client, "alice", files.smartstore_xlsx()).url).content.decode()
     assert 'data-testid="nothing-new"' in again and "바뀌는 것이 없습니다" in again
+
+
+def test_a_protected_file_without_its_password_asks_for_both_again(alice, login) -> None:
+    client = login(alice)
+    page = _upload(client, "alice", files.encrypt(files.smartstore_xlsx(), "pw1234")).content
+    text = page.decode()
+    assert "비밀번호가 걸린 파일입니다" in text and "파일도 다시 선택해 주세요" in text
+    assert not ImportBatch.objects.exists()
