@@ -30,7 +30,6 @@ from jikim.policy.models import (
     InquiryState,
     Notice,
     PolicyVersion,
-    VisitRecord,
 )
 
 LABEL = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
@@ -187,8 +186,16 @@ def do_set_cookie_choice(
     policy version in force. `visitor` is the id of the browser's analytics cookie, if any.
 
     The visitor id never appears in an access record (whose IP and actor would tie it to
-    a person); the CookieConsent row itself is the proof of consent. A member's consent is
-    also an accounts Consent (channel: service screen).
+    a person); while consent stands, the CookieConsent row is its proof. A member's
+    consent is also an accounts Consent (channel: service screen).
+
+    Withdrawing destroys at once what the consent allowed (policy: "철회 시 즉시 파기"):
+    the visits and the consent row with its visitor id, which identifies a browser and is
+    treated as personal data. Keeping the id proves nothing more: the browser's cookie is
+    deleted with this answer, so no one could present it again. The proof of the consent
+    and of its withdrawal stays without it: the "cookie.consent" and "cookie.withdraw"
+    access records (time and policy version; a member's accounts Consent too), and the
+    destruction ledger's entry, under a pseudonymous id made from the row's number.
     """
     now = clock.now()
     version = versions.in_force(now).label
@@ -225,10 +232,11 @@ def do_set_cookie_choice(
         return CookieChoice(analytics=True, visitor=existing.visitor)
     destroyed = 0
     if existing is not None:
-        existing.withdrawn_at = now
-        existing.save(update_fields=["withdrawn_at"])
-        # Consent withdrawn, purpose gone: the visits go at once (C4-00).
-        destroyed, _ = VisitRecord.objects.filter(visitor=existing.visitor).delete()
+        # Consent withdrawn, purpose gone: the visits and the visitor id go at once (C4-00,
+        # C8-01), on the destruction ledger like any destruction (C7-02).
+        from jikim.policy.retention_sources import CookieConsentSource
+
+        destroyed = CookieConsentSource.destroy_withdrawn(existing, now)
     withdrawn = member_consents.update(withdrawn_at=now) if member is not None else 0
     if existing is not None or withdrawn:
         record(

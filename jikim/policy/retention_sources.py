@@ -5,7 +5,9 @@ jikim.retention.sources.SOURCES when the app is ready.
   a ticket answered but never closed counts from its answer.
 - `VisitSource`: visit records, by day, a year after the day (C8-01).
 - `CookieConsentSource`: an analytics consent row, a year after its last use (its cookie
-  has expired by then); its visits are gone by the same date.
+  has expired by then); its visits are gone by the same date. A withdrawal destroys the
+  row and its visits at once (`destroy_withdrawn`, ledgered); a withdrawn row an older
+  version kept is due at its withdrawal.
 """
 
 from __future__ import annotations
@@ -96,6 +98,9 @@ class VisitSource:
         VisitRecord.objects.filter(day__in=subjects).delete()
 
 
+WITHDRAWN_METHOD = "동의 철회 즉시 동의 기록(무작위 방문자 식별값)과 방문 기록 삭제"
+
+
 class CookieConsentSource:
     name = "policy.cookie_consent"
     rule_id = "visit_analytics"
@@ -110,7 +115,9 @@ class CookieConsentSource:
             .values("last")
         )
         rows = (
-            CookieConsent.objects.filter(given_at__lte=until - _shortest(rule.period))
+            CookieConsent.objects.filter(
+                Q(given_at__lte=until - _shortest(rule.period)) | Q(withdrawn_at__lte=until)
+            )
             .exclude(
                 visitor__in=DestructionItem.objects.filter(
                     stage=Stage.DESTROY, status=ItemStatus.DONE
@@ -123,10 +130,11 @@ class CookieConsentSource:
                     Coalesce(Subquery(last_visit), "given_at"),
                 )
             )
-            .values_list("visitor", "last_use")
+            .values_list("visitor", "last_use", "withdrawn_at")
         )
-        for visitor, last_use in rows.iterator(chunk_size=2000):
-            due_at = rule.due(last_use)
+        for visitor, last_use, withdrawn in rows.iterator(chunk_size=2000):
+            # Withdrawn: due at once (a row an older version kept past its withdrawal).
+            due_at = withdrawn or rule.due(last_use)
             if due_at <= until:
                 yield _due(self.name, visitor, Stage.DESTROY, self.rule_id, None, due_at)
 
@@ -134,8 +142,32 @@ class CookieConsentSource:
         raise NotImplementedError
 
     def destroy(self, subjects: Sequence[str]) -> None:
-        VisitRecord.objects.filter(visitor__in=subjects).delete()
-        CookieConsent.objects.filter(visitor__in=subjects).delete()
+        # A withdrawal is ledgered as "cc_<row number>": a restored backup still holds that
+        # row, and destroying the subject again (backups.reapply) must find it.
+        rows = [int(s[3:]) for s in subjects if s.startswith("cc_") and s[3:].isdigit()]
+        visitors = [s for s in subjects if not s.startswith("cc_")]
+        visitors += CookieConsent.objects.filter(pk__in=rows).values_list("visitor", flat=True)
+        VisitRecord.objects.filter(visitor__in=visitors).delete()
+        CookieConsent.objects.filter(visitor__in=visitors).delete()
+
+    @classmethod
+    def destroy_withdrawn(cls, consent: CookieConsent, now: dt.datetime) -> int:
+        """A consent withdrawn: its visits and the row (the visitor id) deleted at once,
+        and ledgered under "cc_<row number>", never the visitor id. Returns the number of
+        visits deleted. Inside the withdrawal's transaction."""
+        from jikim.retention import ledger
+
+        visits, _ = VisitRecord.objects.filter(visitor=consent.visitor).delete()
+        subject = f"cc_{consent.pk}"
+        consent.delete()
+        ledger.immediate(
+            source_name=cls.name,
+            rule_id=cls.rule_id,
+            trigger="withdrawal",
+            due={subject: (None, now)},
+            method=WITHDRAWN_METHOD,
+        )
+        return visits
 
 
 def register() -> None:

@@ -135,8 +135,10 @@ def destroy(sweep: Sweep, source: Source, stage: str, rows: list[_Row]) -> dict[
     subjects = [r[1] for r in rows]
     rule_ids = ",".join(sorted({r[4] for r in rows}))
     groups: dict[str, list[Any]] = {}
+    tenants: dict[str, set[int | None]] = {}
     for row in rows:
         groups.setdefault(row[4], []).append(row[3])
+        tenants.setdefault(row[4], set()).add(row[2])
     now = clock.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
@@ -166,5 +168,6 @@ def destroy(sweep: Sweep, source: Source, stage: str, rows: list[_Row]) -> dict[
                 due_from=_moment(min(dues)),
                 due_to=_moment(max(dues)),
                 now=now,
+                tenant_ids=tenants[rule_id],
             )
     return {rule_id: len(dues) for rule_id, dues in groups.items()}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 
 from jikim import clock
 from jikim.accounts.models import Tenant
@@ -161,3 +161,58 @@ def recipients_due(tenant: Tenant, days: int, now: dt.datetime | None = None) ->
             cursor.execute(f"SELECT COUNT(*) FROM ({select}) d", params)  # noqa: S608
             total += int(cursor.fetchone()[0]) - count_held(cursor, select, params)
     return total
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Destruction waiting for the privacy officer's approval, of one stage, source, rule
+    and seller: what the officer sees before approving it."""
+
+    stage: str
+    source: str
+    rule: str
+    rule_label: str
+    basis: str
+    tenant_id: int | None
+    seller: str  # the seller's address id (slug); "" for data of no seller
+    count: int
+    due_from: dt.datetime
+    due_to: dt.datetime
+    last_item: int  # the newest item of the group: approving covers what was shown
+
+    @property
+    def key(self) -> str:
+        return "|".join([self.stage, self.source, self.rule, str(self.tenant_id or "")])
+
+
+def waiting() -> list[Waiting]:
+    rows = list(
+        DestructionItem.objects.filter(status=ItemStatus.AWAITING_APPROVAL)
+        .values("stage", "source", "rule", "tenant_id")
+        .annotate(n=Count("pk"), due_from=Min("due_at"), due_to=Max("due_at"), last=Max("pk"))
+        .order_by("rule", "stage", "source", "tenant_id")
+    )
+    slugs = dict(
+        Tenant.objects.filter(pk__in={r["tenant_id"] for r in rows}).values_list("pk", "slug")
+    )
+    known = rules.current()
+    result = []
+    for r in rows:
+        rule = known.get(r["rule"])
+        tenant_id = r["tenant_id"]
+        result.append(
+            Waiting(
+                stage=r["stage"],
+                source=r["source"],
+                rule=r["rule"],
+                rule_label=rule.label if rule else r["rule"],
+                basis=rule.basis if rule else "",
+                tenant_id=tenant_id,
+                seller=slugs.get(tenant_id, f"#{tenant_id}") if tenant_id is not None else "",
+                count=r["n"],
+                due_from=r["due_from"],
+                due_to=r["due_to"],
+                last_item=r["last"],
+            )
+        )
+    return result

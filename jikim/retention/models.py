@@ -32,6 +32,7 @@ class Hold(models.Model):
     placed_at = models.DateTimeField(default=clock.now)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by_name = models.CharField(max_length=60, blank=True)
+    release_reason = models.CharField("해제 사유", max_length=200, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["released_at", "subject"], name="active_holds")]
@@ -44,6 +45,17 @@ class Hold(models.Model):
         return self.released_at is None
 
 
+# What started a sweep, as the ledger says it. "import" and "withdrawal" are destructions
+# done at once by the code that ended the purpose, ledgered as a sweep of their own.
+TRIGGER_LABELS = {
+    "schedule": "정기 파기 작업",
+    "request": "정보주체의 삭제 요구",
+    "restore": "백업 복원 후 파기 재적용",
+    "import": "주문 파일 처리 종료 (저장·취소·거부·만료)",
+    "withdrawal": "쿠키 동의 철회",
+}
+
+
 class Sweep(models.Model):
     started_at = models.DateTimeField(default=clock.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -52,6 +64,10 @@ class Sweep(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.pk}"
+
+    @property
+    def trigger_label(self) -> str:
+        return TRIGGER_LABELS.get(self.trigger, self.trigger)
 
 
 class Stage(models.TextChoices):
@@ -93,6 +109,7 @@ class DestructionItem(models.Model):
     )
     planned_at = models.DateTimeField(default=clock.now)
     approved_by = models.CharField(max_length=60, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -123,6 +140,11 @@ class LedgerEntry(models.Model):
     done_at = models.DateTimeField()
     method = models.CharField(max_length=200)
     approver = models.CharField(max_length=60, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The seller whose data the entry concerns, when it is one seller's; `several_tenants`
+    # when it covers more than one (both empty: no seller's data, e.g. members, logs).
+    tenant_id = models.BigIntegerField(null=True, blank=True)
+    several_tenants = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-done_at", "-pk"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
+from django.db import transaction
 from django.db.models import DateTimeField, F, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 
@@ -29,7 +30,7 @@ from jikim.retention.models import (
     TenantRetention,
 )
 from jikim.shipping.models import BatchStatus, ImportBatch, Party
-from jikim.vault import keyring, sealing
+from jikim.vault import access, keyring, sealing
 from jikim.vault.fields import Sealed
 
 
@@ -249,6 +250,40 @@ class StagedUploadSource:
         batches.exclude(status=BatchStatus.COMMITTED).update(
             staged=None, status=BatchStatus.EXPIRED, finished_at=clock.now()
         )
+
+    @classmethod
+    def shred(
+        cls,
+        batches: Sequence[ImportBatch],
+        *,
+        reason: str = "",
+        compact: bool = True,
+        record_access: bool = True,
+    ) -> None:
+        """The import's own destruction of uploads whose purpose ended (committed,
+        cancelled, refused, expired): keys shredded and the destruction ledgered like a
+        sweep's, in one transaction with the access record of the shredding. The caller
+        has emptied the staged files. `record_access=False` for a caller whose own record
+        already names the batch (a cancel)."""
+        from jikim.retention import ledger
+
+        subjects = [b.subject for b in batches]
+        rule = rules.rule(cls.rule_id)
+        now = clock.now()
+        with transaction.atomic():
+            if record_access:
+                access.shred(subjects, actor=access.SYSTEM, reason=reason, compact=False)
+            else:
+                keyring.shred(subjects, compact_after=False)
+            ledger.immediate(
+                source_name=cls.name,
+                rule_id=cls.rule_id,
+                trigger="import",
+                # Due when the purpose ended, and never later than the staging period.
+                due={b.subject: (b.tenant_id, min(now, rule.due(b.created_at))) for b in batches},
+            )
+        if compact:
+            keyring.compact()  # outside the transaction: compacting can take a while
 
 
 MEMBER_SEALED = ("mobile", "company_phone")

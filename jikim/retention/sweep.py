@@ -98,9 +98,13 @@ def _execute(
                 due_from=Min("due_at"),
                 due_to=Max("due_at"),
                 approver=Max("approved_by"),
+                approved_at=Max("approved_at"),
             )
             .order_by("rule")
         )
+        tenants: dict[str, set[int | None]] = defaultdict(set)
+        for item in items:
+            tenants[item[RULE]].add(item[TENANT])
         for group in done:
             ledger.add(
                 sweep,
@@ -112,6 +116,8 @@ def _execute(
                 due_to=group["due_to"],
                 now=now,
                 approver=group["approver"] or "",
+                approved_at=group["approved_at"],
+                tenant_ids=tenants[group["rule"]],
             )
             rule_id, count = group["rule"], group["n"]
             report.by_rule[rule_id] = report.by_rule.get(rule_id, 0) + count

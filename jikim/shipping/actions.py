@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -204,7 +205,14 @@ def _mark_refused(batch: ImportBatch, exc: FileRefused) -> None:
 
 def _refuse(batch: ImportBatch, exc: FileRefused) -> None:
     _mark_refused(batch, exc)
-    access.shred([batch.subject], actor=access.SYSTEM, reason="import refused")
+    _shred_uploads([batch], reason="import refused")
+
+
+def _shred_uploads(batches: list[ImportBatch], **how: Any) -> None:
+    """Destroy the uploaded files and put that on the destruction ledger (C7-02)."""
+    from jikim.retention.sources import StagedUploadSource  # it imports this app's models
+
+    StagedUploadSource.shred(batches, **how)
 
 
 def analyse(batch_id: int, *, compare: bool = True, keep: bool = True) -> Analysis | None:
@@ -333,7 +341,7 @@ def commit(batch_id: int, analysis: Analysis | None = None) -> None:
                 },
             )
     reason = "import committed" if clean is not None else "import refused"
-    access.shred([batch.subject], actor=access.SYSTEM, reason=reason)
+    _shred_uploads([batch], reason=reason)
     if clean is not None and stored.new >= plannerstats.AFTER_IMPORT_ROWS:
         # Searches right after a large import would otherwise be planned with the table
         # sizes from before it (a scan of every order instead of the blind index).
@@ -356,7 +364,7 @@ def do_cancel(actor: Member, batch: ImportBatch) -> None:
         subjects=[batch.subject],
         detail={"batch": batch.pk},
     )
-    keyring.shred([batch.subject])
+    _shred_uploads([batch], record_access=False)
 
 
 def expire_staged(now: dt.datetime | None = None) -> int:
@@ -374,7 +382,7 @@ def expire_staged(now: dt.datetime | None = None) -> int:
         batch.status, batch.staged, batch.finished_at = BatchStatus.EXPIRED, None, clock.now()
         batch.save()
     if stale:
-        access.shred([b.subject for b in stale], actor=access.SYSTEM, reason="staging expired")
+        _shred_uploads(stale, reason="staging expired")
     # A commit takes minutes: a batch still "committing" a staging period after its upload
     # had its commit cut off. A commit that is running holds its batch's row until it ends: on
     # PostgreSQL that row is skipped, on SQLite this transaction waits for it and finds it
@@ -387,8 +395,7 @@ def expire_staged(now: dt.datetime | None = None) -> int:
         if stuck:
             # The key first (the key ring commits on its own): cut off after it, the batch
             # is still "committing" and found again next time; its file is unreadable.
-            subjects = [b.subject for b in stuck]
-            access.shred(subjects, actor=access.SYSTEM, reason="import interrupted", compact=False)
+            _shred_uploads(stuck, reason="import interrupted", compact=False)
         for batch in stuck:
             batch.status, batch.staged, batch.finished_at = BatchStatus.EXPIRED, None, clock.now()
             batch.refusal_code = "interrupted"

@@ -247,7 +247,7 @@ def test_c7_02_ledger_records_destruction_without_personal_data(alice) -> None:
     )
     assert "파기" in entry.method and entry.legal_basis
     assert entry.due_to <= entry.done_at <= entry.due_to + 5 * DAY
-    text = str(LedgerEntry.objects.values().get())
+    text = str(list(LedgerEntry.objects.values()))  # the upload's own entry included
     assert not any(name in text for name in names)
     assert not Party.objects.filter(pk__in=[p.pk for p in parties]).exists()
 
@@ -259,10 +259,13 @@ def test_c7_02_approval_required_batches_wait_for_the_officer(alice, settings) -
     deliver(parties[0], T0)
     report = _sweep(T0 + 91 * DAY)
     assert report.awaiting_approval == 1 and alive(parties[0])
-    actions.do_approve(alice)
+    with time_machine.travel(T0 + 91 * DAY + dt.timedelta(hours=2), tick=False):
+        actions.do_approve(alice)
     _sweep(T0 + 92 * DAY)
     assert not alive(parties[0])
-    assert LedgerEntry.objects.get().approver == "alice"
+    entry = LedgerEntry.objects.get(rule="shipping_purpose_met")
+    assert entry.approver == "alice"
+    assert entry.approved_at == T0 + 91 * DAY + dt.timedelta(hours=2), "when, not only who"
 
 
 def test_sweep_is_idempotent(alice) -> None:
@@ -273,7 +276,7 @@ def test_sweep_is_idempotent(alice) -> None:
     first = _sweep(T0 + 91 * DAY)
     second = _sweep(T0 + 91 * DAY)
     assert first.destroyed == len(parties) and second.destroyed == 0
-    assert DestructionItem.objects.count() == len(parties)
+    assert DestructionItem.objects.filter(rule="shipping_purpose_met").count() == len(parties)
     assert Hold.objects.count() == 0
 
 

@@ -115,7 +115,9 @@ def test_c8_02_withdrawing_consent_removes_the_cookie_and_the_visits() -> None:
     refused = _choose(client, "refuse", T1 + 50 * MINUTE)
     assert str(refused.cookies[VISITOR_COOKIE]["max-age"]) == "0"  # deleted in the browser
     assert not _has_visitor_cookie(client)
-    assert CookieConsent.objects.get(visitor=visitor).withdrawn_at == T1 + 50 * MINUTE
+    # The consent row goes too: its visitor id identifies the browser (C8-01, see
+    # test_c7_02_c8_01_cookie_withdrawal for the ledger and the proof that stays).
+    assert not CookieConsent.objects.filter(visitor=visitor).exists()
     assert not VisitRecord.objects.filter(visitor=visitor).exists()
     # The old id sent again (a stale tab, or forged): removed again, nothing recorded.
     client.cookies[VISITOR_COOKIE] = visitor

@@ -42,9 +42,12 @@ def test_officer_sees_forecast_places_and_releases_a_hold(alice, login) -> None:
     assert response.status_code == 302
     hold = Hold.objects.get()
     assert "보존 중" in officer.get("/console/retention/?days=30").content.decode()
-    officer.post(f"/console/retention/holds/{hold.pk}/release/")
+    officer.post(f"/console/retention/holds/{hold.pk}/release/")  # no reason: refused
     hold.refresh_from_db()
-    assert hold.released_at is not None
+    assert hold.released_at is None
+    officer.post(f"/console/retention/holds/{hold.pk}/release/", {"reason": "분쟁 종결"})
+    hold.refresh_from_db()
+    assert hold.released_at is not None and hold.release_reason == "분쟁 종결"
 
 
 def test_hold_form_errors_are_korean(login) -> None:

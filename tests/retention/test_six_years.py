@@ -76,7 +76,9 @@ def test_c7_02_six_years_day_by_day_nothing_early_nothing_late() -> None:
                     actions.do_place_hold(owner, kind="dispute", subject=str(target), reason="분쟁")
                 else:
                     actions.do_release_hold(
-                        owner, Hold.objects.get(subject=str(target), released_at__isnull=True)
+                        owner,
+                        Hold.objects.get(subject=str(target), released_at__isnull=True),
+                        reason="분쟁 해결",
                     )
             sweep.run()
         alive_parties = set(Party.objects.values_list("subject", flat=True))
