@@ -82,7 +82,12 @@ class Case(models.Model):
         Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
     complainant_name = PersonalDataField("민원인 이름", category="complaint.name")
-    contact_phone = PersonalDataField("연락처", category="complaint.phone")
+    # Indexed (a keyed digest per seller, never the number): a data subject's request finds
+    # the person's CS cases at the seller by the phone they were found by, so its freeze
+    # and its access package reach them (C6-01, C6-03; jikim.rights.complaints).
+    contact_phone = PersonalDataField(
+        "연락처", category="complaint.phone", blind_indexes=("phone",)
+    )
     contact_email = PersonalDataField("이메일", category="complaint.email")
     body = PersonalDataField("민원 내용", category="complaint.text")
     answer = PersonalDataField("처리 결과", category="complaint.text")

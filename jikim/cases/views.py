@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from jikim.accounts.models import Member
+from jikim.audit.records import record
 from jikim.cases import actions
 from jikim.cases.desks import Desk, desk_for
 from jikim.cases.forms import (
@@ -39,6 +40,11 @@ LIST_FIELDS = ["complainant_name", "contact_phone"]
 CONTACT_FIELDS = ["complainant_name", "contact_phone", "contact_email"]
 CONTENT_FIELDS = ["body", "answer"]
 MASKED_IDS = "주민등록번호 등 필요 없는 고유식별정보 {n}건을 가려서 저장했습니다."
+FROZEN = (
+    "민원인이 개인정보의 정정·삭제 또는 처리정지를 요구하여, 그 요구를 처리하는 동안(처리정지는 "
+    "해제될 때까지) 이 민원의 개인정보는 이용하거나 제공하지 않습니다 (처리 보류). 원문 보기도 "
+    "할 수 없으며, 시도는 접속기록에 거부로 남습니다."
+)
 
 
 def _member(request: HttpRequest) -> Member:
@@ -246,6 +252,21 @@ def _detail_context(desk: Desk, case: Case, bound: dict[str, Any], reason: str) 
         [case], CONTACT_FIELDS + CONTENT_FIELDS, purpose=PURPOSE, actor=desk.member, action="view"
     )[0]
     member_mobile = None
+    # The complainant asked to correct or delete their data, or to stop its processing
+    # (C6-03): nothing of it is shown or given while that stands, not even on request.
+    frozen = bool(access.frozen({case.subject}))
+    unmask_refused = bool(reason) and frozen
+    if unmask_refused:
+        record(
+            "refused.frozen",
+            actor=desk.member,
+            tenant_id=case.tenant_id,
+            subjects=[case.subject],
+            purpose=PURPOSE,
+            reason=reason,
+            detail={"attempted": "unmask", "fields": [f"cases.Case.{f}" for f in CONTACT_FIELDS]},
+        )
+        reason = ""
     if reason:
         values.update(
             access.reveal_rows(
@@ -285,6 +306,9 @@ def _detail_context(desk: Desk, case: Case, bound: dict[str, Any], reason: str) 
         case=case,
         v=values,
         unmasked=bool(reason),
+        frozen=frozen,
+        frozen_message=FROZEN,
+        unmask_refused=unmask_refused,
         member_mobile=member_mobile,
         contacts=list(zip(contacts, notes, strict=True)),
         forms=forms_,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,11 +17,13 @@ from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
 from jikim.retention import actions as retention_actions
 from jikim.retention.models import Hold, HoldKind
+from jikim.rights import complaints
 from jikim.rights.models import (
     ANSWERED_STATES,
     OPEN_STATES,
     AgentDocument,
     Channel,
+    ContactDigest,
     Event,
     Frozen,
     Kind,
@@ -84,15 +86,26 @@ def do_receive(
     agent_type: str = "",
     needs_identity_check: bool = False,
     received_on: dt.date | None = None,
+    phones: Sequence[str] = (),
 ) -> Request:
     """A request arrives. Its due date is fixed now, counted from the day it was received
     (`received_on`: a letter, e-mail or fax that staff enter days later); a correction or
     deletion freezes the subject's data at once (C6-03); a pending request holds the data
-    from destruction."""
+    from destruction. The person's CS cases at the seller — found by `phones` (the phone
+    the public page found the orders by) or else by the recipients' own phones — and a
+    member's own complaints are the request's subjects too (jikim.rights.complaints)."""
     if kind not in Kind.values:
         raise ValidationError("알 수 없는 요구 종류입니다.", code="kind")
     if not subjects:
         raise ValidationError("요구 대상 정보를 찾지 못했습니다.", code="subjects")
+    found_by: set[int] = set()
+    if tenant is not None:
+        found_by = complaints.digests(
+            tenant.pk, phones or complaints.recipient_phones(sorted(set(subjects)))
+        )
+    members = set(Member.objects.filter(subject__in=subjects).values_list("subject", flat=True))
+    cases = complaints.cases_of(tenant.pk if tenant else None, found_by, members)
+    subjects = [*subjects, *cases]
     now = clock.now()
     received_at = now
     note = Channel(channel).label if channel in Channel.values else channel
@@ -114,6 +127,10 @@ def do_receive(
         received_at=received_at,
         due_at=received_at + dt.timedelta(days=ANSWER_DAYS),
     )
+    if tenant is not None and found_by:
+        ContactDigest.objects.bulk_create(
+            [ContactDigest(request=req, tenant_id=tenant.pk, digest=d) for d in sorted(found_by)]
+        )
     Event.objects.create(
         request=req, actor_name=_name(actor), to_state=State.RECEIVED, note=note[:300]
     )
@@ -386,6 +403,8 @@ def _unfreeze_and_release(
         Frozen.objects.filter(request=req, subject__in=until_destroyed).update(until_destroyed=True)
     if not keep_suspension:
         Frozen.objects.filter(request=req).exclude(subject__in=until_destroyed).delete()
+        # Cases opened from now on under the person's phone are no longer the request's.
+        ContactDigest.objects.filter(request=req).delete()
     for hold in Hold.objects.filter(reference=f"request:{req.pk}", released_at__isnull=True):
         retention_actions.do_release_hold(actor, hold, reason="요구 처리 완료")
 
@@ -416,6 +435,8 @@ def do_answer(
         _require_reasons(reason, legal_basis, objection_route or DEFAULT_OBJECTION_ROUTE)
     from jikim.rights import fulfilment
 
+    # Cases opened under the person's phone since the request arrived are theirs too.
+    req.subjects = sorted(set(req.subjects) | complaints.cases_for(req))
     kept: dict[str, list[str]] = {}
     note, extra = "", {}
     if outcome != State.REFUSED:
@@ -459,6 +480,37 @@ def do_withdraw(actor: Any, req: Request) -> None:
     _unfreeze_and_release(actor, req)
     _move(req, actor, State.WITHDRAWN, "요구인이 철회")
     req.save(update_fields=["state"])
+
+
+def package_openable(req: Request) -> bool:
+    """The access package's link has not been used and has not expired."""
+    return req.package_downloaded_at is None and (
+        req.package_expires_at is None or req.package_expires_at >= clock.now()
+    )
+
+
+@transaction.atomic
+def do_open_package(actor: Any, req: Request) -> dict[str, Any] | None:
+    """The requester opens the access package: built, handed over and the one-time link
+    used up together, on record; None when the link was used or has expired meanwhile.
+    Should building fail, nothing is used up and the link still works."""
+    from jikim.rights import package
+
+    req = Request.objects.select_for_update().get(pk=req.pk)
+    if not package_openable(req):
+        return None
+    data = package.build(req)
+    Request.objects.filter(pk=req.pk).update(package_downloaded_at=clock.now())
+    record(
+        "download",
+        actor=actor if isinstance(actor, Member) else None,
+        tenant_id=req.tenant_id,
+        subjects=list(req.subjects),
+        purpose="complaint_handling",
+        reason="정보주체 열람 요구에 따른 열람 자료 교부",
+        detail={"request": req.pk},
+    )
+    return data
 
 
 def require_handler(req: Request, actor: Member, *, operator: bool) -> None:

@@ -1,6 +1,7 @@
 """The freeze (C6-03) wired into the code paths themselves: the vault withholds a frozen
 subject's values from every read that is not the handling of the request, and the export
-and API paths leave frozen recipients out and record the refusal."""
+and API paths leave frozen recipients out and record the refusal. A frozen person's CS
+cases at the seller, and the recordings of calls about them, are frozen with them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Collection
 
 from django.db import connection
 
+from jikim.rights import complaints
 from jikim.vault import sqllist
 
 
@@ -29,7 +31,32 @@ def frozen_subjects(subjects: Collection[str]) -> set[str]:
                 [sqllist.param(connection, chunk)],
             )
             found.update(subject for (subject,) in cursor.fetchall())
+    # The person's CS cases and their call recordings are frozen with the person's orders,
+    # also those the request does not name (opened after it was received).
+    found |= complaints.frozen_cases(set(wanted) - found)
+    found |= _frozen_recordings(set(wanted) - found)
     return found
+
+
+RECORDING_PREFIX = "v_"
+
+
+def _frozen_recordings(subjects: Collection[str]) -> set[str]:
+    """Recordings of consultations about a frozen case."""
+    from jikim.cases.models import Recording
+
+    wanted = sorted(s for s in subjects if s.startswith(RECORDING_PREFIX))
+    if not wanted:
+        return set()
+    case_of = dict(
+        Recording.objects.filter(subject__in=wanted, consultation__case__isnull=False).values_list(
+            "subject", "consultation__case__subject"
+        )
+    )
+    if not case_of:
+        return set()
+    frozen = frozen_subjects(set(case_of.values()))
+    return {recording for recording, case in case_of.items() if case in frozen}
 
 
 def connect() -> None:

@@ -11,15 +11,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import send_mail
-
 from jikim import clock
 from jikim.accounts.models import Consent, Member
 from jikim.audit.records import record
 from jikim.retention import rules
 from jikim.retention.sweep import destroy_on_request
-from jikim.rights import holds
-from jikim.rights.models import Event, Frozen, Kind, Request
+from jikim.rights import holds, mail
+from jikim.rights.models import ContactDigest, Event, Frozen, Kind, Request
 from jikim.shipping.models import Party
 from jikim.vault import access, keyring
 
@@ -73,21 +71,18 @@ def _access(actor: Member, req: Request) -> str:
         handling_request=True,
     ).value
     if "@" in contact:
-        from django.urls import reverse
-
-        link = reverse("rights_package", args=[token])
         # Sent now, not after commit: the token exists only here. Should the answer roll
         # back, the link simply leads nowhere.
-        send_mail(
-            "[지킴] 개인정보 열람 자료",
-            f"요청하신 개인정보 열람 자료를 아래 주소에서 한 번 내려받을 수 있습니다 "
-            f"({expires:%Y-%m-%d}까지).\n\n{link}\n",
-            None,
-            [contact],
+        mail.send(
+            "개인정보 열람 결과",
+            "package_link",
+            {"link": mail.absolute("rights_package", token), "expires": expires},
+            contact,
         )
     return (
-        f"열람 자료(보유 항목과 값, 처리 목적, 보유기간과 파기 예정일, 동의 내역, 제3자 제공 내역, "
-        f"처리 위탁)를 {expires:%Y-%m-%d}까지 한 번 내려받을 수 있는 주소로 보내 드렸습니다."
+        "열람 결과(보유 항목과 값, 처리 목적, 보유기간과 파기 예정일, 보존 조치, 동의 내역, "
+        f"제3자 제공 내역, 처리 위탁)를 {expires:%Y-%m-%d}까지 한 번 열어 볼 수 있는 주소를 "
+        "이메일로 보내 드렸습니다."
     )
 
 
@@ -161,6 +156,7 @@ def _deletion(actor: Member, req: Request) -> Fulfilled:
                 f"다만 {payment.label}은(는) {payment.basis}에 따라 {payment.period} 동안 분리 "
                 "보관한 뒤 파기합니다."
             )
+    lines += _complaint_records_kept(req)
     if not kept:
         return Fulfilled(
             "\n".join(lines) or "삭제할 정보가 남아 있지 않았습니다.",
@@ -179,6 +175,21 @@ def _deletion(actor: Member, req: Request) -> Fulfilled:
     )
 
 
+def _complaint_records_kept(req: Request) -> list[str]:
+    """The person's CS cases are consumer-complaint records the law keeps (C4-07): a
+    deletion does not destroy them, and the answer says so and until when."""
+    from jikim.cases.models import Case
+
+    count = Case.objects.filter(subject__in=req.subjects, destroyed_at__isnull=True).count()
+    rule = rules.current().get("complaint_records")
+    if not count or rule is None:
+        return []
+    return [
+        f"민원 처리 기록 {count}건은 {rule.basis}에 따라 민원 종결 후 {rule.period} 동안 "
+        "보관한 뒤 파기하며, 그동안 민원 처리 외의 목적으로 이용하지 않습니다."
+    ]
+
+
 def _suspension(actor: Member, req: Request) -> str:
     Frozen.objects.bulk_create(
         [Frozen(subject=s, request=req) for s in req.subjects], ignore_conflicts=True
@@ -191,9 +202,13 @@ def _suspension(actor: Member, req: Request) -> str:
 
 
 def _suspension_lift(actor: Member, req: Request) -> str:
-    lifted = Frozen.objects.filter(
-        subject__in=req.subjects, request__kind=Kind.SUSPENSION
-    ).delete()[0]
+    suspensions = Frozen.objects.filter(subject__in=req.subjects, request__kind=Kind.SUSPENSION)
+    requests = set(suspensions.values_list("request_id", flat=True))
+    lifted = suspensions.delete()[0]
+    # A suspension no longer standing stops reaching the person's new cases.
+    ContactDigest.objects.filter(request_id__in=requests).exclude(
+        request__freezes__isnull=False
+    ).delete()
     return "처리정지를 해제했습니다." if lifted else "정지된 처리가 없었습니다."
 
 

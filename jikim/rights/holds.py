@@ -69,7 +69,8 @@ def basis(kind: str) -> str:
     return ""
 
 
-def _label(kind: str) -> str:
+def label(kind: str) -> str:
+    """The hold kind's Korean name."""
     return str(HoldKind(kind).label) if kind in HoldKind.values else kind
 
 
@@ -85,7 +86,7 @@ def explain(kept: Mapping[str, list[str]]) -> tuple[str, str]:
     """(reason, legal basis) of an answer that kept these subjects."""
     counts = _counts(kept)
     reason = "보존 중인 정보가 있어 삭제하지 않음: " + ", ".join(
-        f"{_label(kind) if kind else NO_HOLD} {n}건" for kind, n in sorted(counts.items())
+        f"{label(kind) if kind else NO_HOLD} {n}건" for kind, n in sorted(counts.items())
     )
     legal = "; ".join(basis(kind) for kind in sorted(counts) if kind)
     return reason, legal or "개인정보 보호법 제21조 (파기)"
@@ -96,7 +97,7 @@ def held_lines(kept: Mapping[str, list[str]]) -> list[str]:
     lines = []
     for kind, n in sorted(_counts(kept).items()):
         if kind:
-            lines.append(f"{n}건: {_label(kind)} 사유로 보존 중입니다. 근거: {basis(kind)}")
+            lines.append(f"{n}건: {label(kind)} 사유로 보존 중입니다. 근거: {basis(kind)}")
         else:
             lines.append(f"{n}건: 삭제를 마치지 못해 다음 파기 작업에서 지체 없이 삭제합니다.")
     return lines

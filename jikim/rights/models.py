@@ -220,3 +220,21 @@ class Frozen(models.Model):
 
     def __str__(self) -> str:
         return f"frozen {self.subject}"
+
+
+class ContactDigest(models.Model):
+    """The keyed digest, in the seller's complaint-phone blind index, of a phone the
+    person was found by (never the number): how the request reaches the person's CS cases
+    at that seller — its freeze covers cases opened while it stands (C6-03), its access
+    package lists them (C6-01). Deleted when the request's freeze ends
+    (jikim.rights.complaints)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="contacts")
+    tenant_id = models.BigIntegerField()
+    digest = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant_id", "digest"], name="rights_contact_digest")]
+
+    def __str__(self) -> str:
+        return f"contact digest of request {self.request_id}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django_tasks import task
+
+from jikim.rights import mail
 
 
 @task()
@@ -23,15 +24,7 @@ def send_notice(request_id: int, kind: str) -> None:
     if "@" not in contact:
         return  # a phone or postal contact: staff notify by that channel and record it
     if kind == "delay":
-        subject = "[지킴] 개인정보 요구 처리 연기 안내"
-        body = (
-            f"요청하신 개인정보 {req.get_kind_display()} 요구의 처리가 늦어집니다.\n\n"
-            f"사유: {req.reason}\n법적 근거: {req.legal_basis}\n이의제기: {req.objection_route}\n"
-        )
+        mail.send("개인정보 요구 처리 연기 안내", "delay", {"req": req}, contact)
     else:
-        subject = f"[지킴] 개인정보 {req.get_kind_display()} 요구 처리 결과"
-        body = f"처리 결과: {req.get_state_display()}\n\n{req.answer}\n"
-        if req.reason:
-            body += f"\n사유: {req.reason}\n법적 근거: {req.legal_basis}\n"
-        body += f"\n이의제기 방법: {req.objection_route}\n"
-    send_mail(subject, body, None, [contact])
+        subject = f"개인정보 {req.get_kind_display()} 요구 처리 결과"
+        mail.send(subject, "answer", {"req": req}, contact)

@@ -4,6 +4,7 @@ operator's queue and desk, the statutory form. Thin: forms validate, actions act
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -11,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +21,7 @@ from jikim.accounts.models import Member
 from jikim.accounts.roles import operator_role_allows
 from jikim.accounts.tenancy import scope_for
 from jikim.audit.context import client_ip
-from jikim.audit.records import record
-from jikim.rights import actions, forms, fulfilment, package
+from jikim.rights import actions, forms, fulfilment, mail, package
 from jikim.rights import holds as rights_holds
 from jikim.rights.models import OPEN_STATES, Channel, Kind, Request
 from jikim.shipping.models import Order, Party, PartyRole
@@ -31,6 +30,7 @@ from jikim.web import ratelimit
 from jikim.web.ratelimit import Limit
 
 SIGNER_SALT = "jikim.rights.public"
+CONFIRM_MAX_AGE = 7 * 24 * 3600  # how long the code screen's address works
 TOO_MANY = "요청이 너무 많습니다. {wait} 후에 다시 시도해 주세요."
 CODE_USED_UP = (
     "확인 코드를 여러 번 잘못 입력하여 이 요구는 더 이상 코드로 확인할 수 없습니다. "
@@ -67,7 +67,7 @@ def public_request(request: HttpRequest) -> HttpResponse:
             refused = ratelimit.hit(Limit.named("rights_request_target"), order_no)
         if refused is not None:
             form.add_error(None, TOO_MANY.format(wait=ratelimit.wait_text(refused)))
-            page = render(request, "rights/public.html", {"form": form}, status=429)
+            page = render(request, "rights/public.html", _public_context(form), status=429)
             return ratelimit.refused(page, refused)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -90,23 +90,33 @@ def public_request(request: HttpRequest) -> HttpResponse:
                 details=data["details"],
                 tenant=tenant,
                 needs_identity_check=True,
+                phones=[data["phone"]],
             )
             code = actions.do_send_confirmation(None, req)
-            send_mail(
-                "[지킴] 개인정보 요구 확인 코드",
-                f"개인정보 {req.get_kind_display()} 요구를 접수했습니다. 확인 코드: {code}\n"
-                "이 코드를 요구 화면에 입력해야 처리가 시작됩니다.",
-                None,
-                [data["email"]],
-            )
+            # The code screen's address names the request by a signed number, nothing else.
             token = signing.dumps(req.pk, salt=SIGNER_SALT)
+            mail.send(
+                "개인정보 요구 확인 코드",
+                "confirmation_code",
+                {
+                    "kind": req.get_kind_display(),
+                    "code": code,
+                    "link": mail.absolute("rights_confirm", token),
+                    "valid_until": clock.now() + dt.timedelta(seconds=CONFIRM_MAX_AGE),
+                },
+                data["email"],
+            )
             return redirect("rights_confirm", token=token)
-    return render(request, "rights/public.html", {"form": form})
+    return render(request, "rights/public.html", _public_context(form))
+
+
+def _public_context(form: forms.PublicRequestForm) -> dict[str, Any]:
+    return {"form": form, "notice": collection_notice()}
 
 
 def _from_token(token: str) -> Request:
     try:
-        pk = signing.loads(token, salt=SIGNER_SALT, max_age=7 * 24 * 3600)
+        pk = signing.loads(token, salt=SIGNER_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         raise Http404 from None
     return get_object_or_404(Request, pk=pk)
@@ -155,36 +165,73 @@ def _confirm_context(form: forms.CodeForm, req: Request) -> dict[str, Any]:
 
 
 def package_download(request: HttpRequest, token: str) -> HttpResponse:
+    """The access package by its one-time link. Opening the link (GET) shows a page with
+    the button that opens the package (POST): a mail scanner that follows the link does
+    not use it up. The package is built and the link used up in one transaction."""
     digest = hashlib.sha256(token.encode()).hexdigest()
     req = Request.objects.filter(package_token_hash=digest).first()
-    if (
-        req is None
-        or req.package_downloaded_at is not None
-        or (req.package_expires_at is not None and req.package_expires_at < clock.now())
-    ):
+    if req is None or not actions.package_openable(req):
         return render(request, "rights/package_gone.html", status=410)
-    data = package.build(req)
-    Request.objects.filter(pk=req.pk).update(package_downloaded_at=clock.now())
-    record(
-        "download",
-        actor=None,
-        tenant_id=req.tenant_id,
-        subjects=list(req.subjects),
-        purpose="complaint_handling",
-        reason="정보주체 열람 요구에 따른 열람 자료 교부",
-        detail={"request": req.pk},
-    )
-    if request.GET.get("format") == "json":
+    if request.method != "POST":
+        return render(request, "rights/package_landing.html", {"req": req})
+    data = actions.do_open_package(None, req)
+    if data is None:
+        return render(request, "rights/package_gone.html", status=410)
+    if request.POST.get("format") == "json":
         response = HttpResponse(
             package.as_json(data), content_type="application/json; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="access-{req.pk}.json"'
         return response
-    return render(request, "rights/package.html", {"data": data, "req": req})
+    return render(
+        request,
+        "rights/package.html",
+        {"data": data, "req": req, "sections": package.sections(data)},
+    )
 
 
 def statutory_form(request: HttpRequest) -> HttpResponse:
-    return render(request, "rights/statutory_form.html")
+    """The blank statutory form, addressed to the privacy officer and saying where to send
+    it: the officer's contacts as the policy publishes them (§10)."""
+    from jikim.policy import bundle
+
+    running = bundle.current()
+    return render(
+        request,
+        "rights/statutory_form.html",
+        {
+            "company": running.prose.company,
+            "officer": running.registers.officer,
+            "manager": running.registers.manager,
+        },
+    )
+
+
+# What the public request page stores of the requester (PIPA art. 15 ②): these fields of the
+# request, read from the data map with the rule that destroys them
+# (jikim.rights.retention_sources.RequestRecordSource).
+STORED_FIELDS = ("requester_name", "requester_contact", "details")
+
+
+def collection_notice() -> dict[str, str]:
+    from jikim.policy import bundle
+
+    running = bundle.current()
+    categories = []
+    for name in STORED_FIELDS:
+        field = Request._meta.get_field(name)
+        category = running.data_map.category(getattr(field, "category", ""))
+        if category not in categories:
+            categories.append(category)
+    rule = running.rules[categories[0].retention]
+    purposes = sorted({p for c in categories for p in c.purposes})
+    phrase = running.prose.triggers.get(rule.trigger, "")
+    return {
+        "items": ", ".join(c.label for c in categories),
+        "purpose": ", ".join(running.data_map.purposes[p] for p in purposes),
+        "period": f"{phrase} {rule.period}".strip() if rule.period else "동의받은 기간",
+        "basis": rule.basis,
+    }
 
 
 @login_required

@@ -264,9 +264,11 @@ NO_PERSONAL_DATA.update(
         "rights_public": "the public request form",
         "rights_confirm": "the request's kind, state and due date",
         "rights_package": (
-            "the one-time access package for the data subject themself (no login: a token link); "
-            "its download access record is asserted in "
-            "test_c6_01_access_package_lists_everything_once_by_link"
+            "GET: a page with the button that opens the package, no data; POST: the one-time "
+            "access package for the data subject themself (no login: a token link); its "
+            "download access record is asserted in "
+            "test_c6_01_access_package_lists_everything_once_by_link and "
+            "test_c6_01_package_states_the_rule_that_applies_the_case_and_every_section"
         ),
         "rights_form": "the blank statutory request form (별지 제8호)",
         "member_rights": "the member's own requests: kinds, states, dates",

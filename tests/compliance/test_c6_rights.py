@@ -76,12 +76,15 @@ def test_c6_01_access_package_lists_everything_once_by_link(alice, login) -> Non
     login(alice).post(
         f"/t/alice/rights/{req.pk}/", {"step": "answer", "outcome": "done", "answer": ""}
     )
-    package_mail = next(m for m in mail.outbox if "열람 자료" in m.subject)
+    package_mail = next(m for m in mail.outbox if "열람 결과" in m.subject)
     link = re.search(r"(/rights/package/[\x21-\x7e]+/)", package_mail.body).group(1)
     visitor = Client()
-    page = visitor.get(link).content.decode()
+    landing = visitor.get(link).content.decode()
+    assert plain(party, "name") not in landing and "결과 보기" in landing
+    page = visitor.post(link, {"format": "html"}).content.decode()
     assert plain(party, "name") in page and "파기 예정일" in page and "배송" in page
-    assert visitor.get(link).status_code == 410, "downloadable once"
+    assert visitor.post(link).status_code == 410, "downloadable once"
+    assert visitor.get(link).status_code == 410
     assert AccessRecord.objects.filter(action="download", detail__request=req.pk).exists()
 
 
