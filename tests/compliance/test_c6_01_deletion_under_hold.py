@@ -26,6 +26,19 @@ pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC)
 
 
+def _deletion_by_email(subjects: list[str], tenant) -> Request:
+    """A deletion request received by e-mail, identity checked by the staff who entered it."""
+    return actions.do_receive(
+        None,
+        kind="deletion",
+        channel=Channel.EMAIL,
+        subjects=subjects,
+        requester_name="수취인",
+        requester_contact="buyer@example.com",
+        tenant=tenant,
+    )
+
+
 def _usable(party: Party, seller) -> bool:
     return not access.reveal(party, "phone1", purpose="service_delivery", actor=seller).withheld
 
@@ -112,15 +125,7 @@ def test_c6_01_deletion_partly_held_destroys_the_rest_and_says_which(alice) -> N
     retention_actions.do_place_hold(
         None, kind=HoldKind.DISPUTE, subject=first.subject, reason="민원 1 분쟁"
     )
-    req = actions.do_receive(
-        None,
-        kind="deletion",
-        channel=Channel.EMAIL,
-        subjects=[first.subject, second.subject],
-        requester_name="수취인",
-        requester_contact="buyer@example.com",
-        tenant=first.tenant,
-    )
+    req = _deletion_by_email([first.subject, second.subject], first.tenant)
     actions.do_answer(alice, req, outcome="done", answer="")
     req.refresh_from_db()
     assert req.state == State.PARTLY_DONE
@@ -142,15 +147,7 @@ def test_c6_01_a_hold_on_the_whole_seller_keeps_its_recipients_too(alice) -> Non
         reason="수사기관 보존 요청",
         document="보존 요청 공문 2026-17",
     )
-    req = actions.do_receive(
-        None,
-        kind="deletion",
-        channel=Channel.EMAIL,
-        subjects=[party.subject],
-        requester_name="수취인",
-        requester_contact="buyer@example.com",
-        tenant=party.tenant,
-    )
+    req = _deletion_by_email([party.subject], party.tenant)
     actions.do_answer(alice, req, outcome="done", answer="")
     req.refresh_from_db()
     assert req.state == State.REFUSED and "법적 보존" in req.answer
@@ -170,15 +167,7 @@ def test_c6_01_standing_deletion_and_ordinary_due_date_destroy_once(alice) -> No
         hold = retention_actions.do_place_hold(
             None, kind=HoldKind.DISPUTE, subject=party.subject, reason="분쟁"
         )
-        req = actions.do_receive(
-            None,
-            kind="deletion",
-            channel=Channel.EMAIL,
-            subjects=[party.subject],
-            requester_name="수취인",
-            requester_contact="buyer@example.com",
-            tenant=party.tenant,
-        )
+        req = _deletion_by_email([party.subject], party.tenant)
         actions.do_answer(alice, req, outcome="done", answer="")
         retention_actions.do_release_hold(None, hold, reason="분쟁 해결")
         report = sweep.run()
@@ -191,15 +180,7 @@ def test_c6_03_a_seller_refusing_a_held_deletion_lifts_the_freeze(alice) -> None
     """A refusal with its own reasons is the seller's answer: nothing stands to be destroyed."""
     party = seller_with_orders(alice)[0]
     retention_actions.do_place_hold(None, kind=HoldKind.DISPUTE, subject=party.subject, reason="x")
-    req = actions.do_receive(
-        None,
-        kind="deletion",
-        channel=Channel.EMAIL,
-        subjects=[party.subject],
-        requester_name="수취인",
-        requester_contact="buyer@example.com",
-        tenant=party.tenant,
-    )
+    req = _deletion_by_email([party.subject], party.tenant)
     actions.do_answer(
         alice,
         req,

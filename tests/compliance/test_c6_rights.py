@@ -18,37 +18,15 @@ from jikim.shipping import search
 from jikim.shipping.models import Order, Party
 from jikim.vault import access, keyring
 from tests.retention.helpers import seller_with_orders
+from tests.rights.helpers import ask
 from tests.vaulthelp import plain
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 4, 1, 1, 0, tzinfo=dt.UTC)
 
 
-_KNOWN: dict[str, tuple[str, str]] = {}
-
-
 def _public(client: Client, party: Party, kind: str, details: str = "") -> Request:
-    # What the recipient knows of themselves (read once: later the data may be frozen).
-    if party.subject not in _KNOWN:
-        _KNOWN[party.subject] = (plain(party, "phone1"), plain(party, "name"))
-    phone, name = _KNOWN[party.subject]
-    response = client.post(
-        "/rights/",
-        {
-            "order_no": party.order.order_no,
-            "phone": phone,
-            "kind": kind,
-            "name": name,
-            "email": "buyer@example.com",
-            "details": details,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[-500:]
-    code = re.search(r"확인 코드: (\d{6})", mail.outbox[-1].body).group(1)
-    client.post(response.url, {"code": code})
-    req = Request.objects.latest("pk")
-    assert req.state == State.IN_PROGRESS
-    return req
+    return ask(client, party, kind, details=details)[0]
 
 
 def test_c6_01_recipient_deletion_from_public_page_shreds_and_ledgers(alice, login) -> None:

@@ -14,7 +14,9 @@ from tests.vaulthelp import plain
 _KNOWN: dict[str, tuple[str, str]] = {}
 
 
-def ask(client: Client, party: Party, kind: str, *, confirm: bool = True) -> tuple[Request, str]:
+def ask(
+    client: Client, party: Party, kind: str, *, confirm: bool = True, details: str = ""
+) -> tuple[Request, str]:
     """Post the public form for `party`; enter the code unless `confirm` is False.
     Returns the request and the confirmation page's address."""
     # What the recipient knows of themselves (read once: later the data may be frozen).
@@ -29,13 +31,12 @@ def ask(client: Client, party: Party, kind: str, *, confirm: bool = True) -> tup
             "kind": kind,
             "name": name,
             "email": "buyer@example.com",
-            "details": "",
+            "details": details,
         },
     )
     assert response.status_code == 302, response.content.decode()[-500:]
     if confirm:
-        code = re.search(r"확인 코드: (\d{6})", mail.outbox[-1].body).group(1)
-        client.post(response.url, {"code": code})
+        client.post(response.url, {"code": sent_code()})
     req = Request.objects.latest("pk")
     assert req.state == (State.IN_PROGRESS if confirm else State.IDENTITY_CHECK)
     return req, response.url
