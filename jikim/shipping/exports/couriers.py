@@ -45,7 +45,7 @@ SOURCE_FIELDS: dict[str, str] = {
     "recipient_name": "받는 분 이름",
     "recipient_phone1": "받는 분 전화번호 1",
     "recipient_phone2": "받는 분 전화번호 2",
-    "recipient_mobile": "받는 분 휴대폰 번호(010 등)",
+    "recipient_mobile": "받는 분 휴대폰 번호(010 등, 없으면 050 안심번호)",
     "recipient_other_phone": "받는 분 전화번호(휴대폰 칸에 넣지 않은 번호)",
     "recipient_postcode": "받는 분 우편번호",
     "recipient_address": "받는 분 주소(전체)",
@@ -211,8 +211,8 @@ EPOST_PRE_RECEIPT = Layout(
         _C("우편번호", "recipient_postcode"),
         _C("주소(시도+시군구+도로명+건물번호)", "recipient_address_base", required=True),
         _C("상세주소(동, 호수, 洞명칭, 아파트, 건물명 등)", "recipient_address_detail"),
-        # Whichever of the two numbers is a mobile goes to 휴대전화, the other to 일반전화;
-        # one of them must be there.
+        # Whichever of the two numbers is a mobile (else a 050x safe number) goes to
+        # 휴대전화, the other to 일반전화; one of them must be there.
         _C("휴대전화(010-1234-5678)", "recipient_mobile", required=True),
         _C("일반전화(02-1234-5678)", "recipient_other_phone", required=True),
         _C("중량(kg)"),
@@ -469,25 +469,35 @@ def _fields(shipment: Mapping[str, object]) -> dict[str, str]:
     return values
 
 
-def _phone_digits(text: str) -> tuple[str, bool]:
-    """The number's digits (to compare two numbers) and whether it is a mobile line."""
+# Which kind of number a courier can text, best first: a mobile line, then a 050x safe
+# number (안심번호), which relays calls and texts to the recipient's real phone. A landline
+# never goes to 휴대폰.
+_TEXTABLE = (PhoneKind.MOBILE, PhoneKind.SAFE)
+
+
+def _phone_digits(text: str) -> tuple[str, int]:
+    """The number's digits (to compare two numbers) and its rank for the 휴대폰 column:
+    its place in ``_TEXTABLE``, or ``len(_TEXTABLE)`` when a courier cannot text it."""
     try:
         phone = normalise_phone(text)
     except PhoneError:
-        return text, False
-    return phone.digits, phone.kind == PhoneKind.MOBILE
+        return text, len(_TEXTABLE)
+    rank = _TEXTABLE.index(phone.kind) if phone.kind in _TEXTABLE else len(_TEXTABLE)
+    return phone.digits, rank
 
 
 def _split_phones(first: str, second: str) -> tuple[str, str]:
     """(휴대폰, 전화) from the recipient's two numbers, in whichever order they came.
 
-    The first mobile number (010, 011, 016–019) goes to 휴대폰, whichever of the two holds
-    it; the other number goes to 전화. A recipient with only a landline gets a blank
-    휴대폰 (a courier texts that column), one with only a mobile a blank 전화. The same
-    number given twice is written once.
+    휴대폰 takes the number a courier can text: a mobile number (010, 011, 016–019)
+    wherever it is, else a safe number (0502–0508, the marketplaces' 안심번호, which
+    forwards the courier's texts to the real phone). The other number goes to 전화. A
+    recipient with only a landline gets a blank 휴대폰, one with only a mobile or safe
+    number a blank 전화. The same number given twice is written once.
     """
     numbers = [(n, *_phone_digits(n)) for n in (first, second) if n]
-    mobile = next((entry for entry in numbers if entry[2]), None)
+    textable = [entry for entry in numbers if entry[2] < len(_TEXTABLE)]
+    mobile = min(textable, key=lambda entry: entry[2], default=None)
     taken = {mobile[1]} if mobile else set()
     other = next((entry for entry in numbers if entry[1] not in taken), None)
     return (mobile[0] if mobile else ""), (other[0] if other else "")
