@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jikim.rights import views
+from jikim.rights import views, views_desk
 
 public_urlpatterns = [
     path("rights/", views.public_request, name="rights_public"),
@@ -11,12 +11,12 @@ public_urlpatterns = [
 ]
 
 tenant_urlpatterns = [
-    path("rights/", views.tenant_queue, name="tenant_rights"),
-    path("rights/<int:request_id>/", views.tenant_detail, name="tenant_rights_detail"),
+    path("rights/", views_desk.tenant_queue, name="tenant_rights"),
+    path("rights/<int:request_id>/", views_desk.tenant_detail, name="tenant_rights_detail"),
 ]
 
 console_urlpatterns = [
-    path("rights/", views.console_queue, name="console_rights"),
-    path("rights/new/", views.console_new, name="console_rights_new"),
-    path("rights/<int:request_id>/", views.console_detail, name="console_rights_detail"),
+    path("rights/", views_desk.console_queue, name="console_rights"),
+    path("rights/new/", views_desk.console_new, name="console_rights_new"),
+    path("rights/<int:request_id>/", views_desk.console_detail, name="console_rights_detail"),
 ]
