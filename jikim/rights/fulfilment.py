@@ -14,9 +14,9 @@ from typing import Any
 from jikim import clock
 from jikim.accounts.models import Consent, Member
 from jikim.audit.records import record
-from jikim.retention import rules
 from jikim.retention.sweep import destroy_on_request
-from jikim.rights import holds, mail
+from jikim.rights import holds, kept_by_law, mail
+from jikim.rights.kept_by_law import KeptByLaw
 from jikim.rights.models import ContactDigest, Event, Frozen, Kind, Request
 from jikim.shipping.models import Party
 from jikim.vault import access, keyring
@@ -33,13 +33,21 @@ class Fulfilled:
     destroyed: int = 0
     withdrawn: int = 0  # members withdrawn by this answer, destroyed or not
     kept: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # Records a law keeps (complaint records, payment records): not destroyed, not frozen,
+    # destroyed by their own rule's sweep.
+    by_law: tuple[KeptByLaw, ...] = ()
     reason: str = ""
     legal_basis: str = ""
 
     @property
     def partly(self) -> bool:
-        """Something was done, though a hold kept the rest."""
+        """Something was done, though a hold or a law kept the rest."""
         return bool(self.destroyed or self.withdrawn)
+
+    @property
+    def complete(self) -> bool:
+        """Nothing asked for is left: neither held nor kept by law."""
+        return not self.kept and not self.by_law
 
 
 def fulfil(actor: Member, req: Request) -> Fulfilled:
@@ -98,7 +106,9 @@ def _correction(actor: Member, req: Request) -> str:
 def _deletion(actor: Member, req: Request) -> Fulfilled:
     """Destroy what no hold keeps; say truthfully what was destroyed and what is kept, why,
     and until when. What is kept stays frozen and is destroyed by the first sweep after its
-    hold ends (do_answer keeps the freeze; jikim.rights.retention_sources destroys)."""
+    hold ends (do_answer keeps the freeze; jikim.rights.retention_sources destroys). What a
+    law keeps (jikim.rights.kept_by_law) is neither destroyed nor frozen: it is used only
+    for what that law keeps it for, and destroyed when its own period ends."""
     parties = sorted(
         set(Party.objects.filter(subject__in=req.subjects).values_list("subject", flat=True))
     )
@@ -130,11 +140,15 @@ def _deletion(actor: Member, req: Request) -> Fulfilled:
             )
         else:
             lines.append(f"요구하신 배송 정보 {len(parties)}건은 아직 삭제하지 않았습니다.")
+    by_law: list[KeptByLaw] = []
     for member in members:
         from jikim.accounts.actions import do_withdraw
         from jikim.retention.separated import sweeping
         from jikim.retention.sources import BY_NAME
 
+        # The books of the sellers whose contract the member holds, read before withdrawal.
+        if payments := kept_by_law.payment_records(member.pk):
+            by_law.append(payments)
         withdrawn += member.withdrawn_at is None
         do_withdraw(member)
         with sweeping():  # out of the member table first, then destroyed with its key
@@ -150,44 +164,31 @@ def _deletion(actor: Member, req: Request) -> Fulfilled:
             lines.append(
                 "회원 탈퇴를 처리하고 회원 정보를 서비스에서 분리했으나, 아직 파기하지 않았습니다."
             )
-        payment = rules.current().get("payment_records")
-        if payment is not None:
-            lines.append(
-                f"다만 {payment.label}은(는) {payment.basis}에 따라 {payment.period} 동안 분리 "
-                "보관한 뒤 파기합니다."
-            )
-    lines += _complaint_records_kept(req)
-    if not kept:
+    # The person's CS cases are consumer-complaint records the law keeps (C4-07).
+    if complaints := kept_by_law.complaint_records(req.subjects):
+        by_law.insert(0, complaints)
+    lines += [k.line() for k in by_law]
+    if not kept and not by_law:
         return Fulfilled(
             "\n".join(lines) or "삭제할 정보가 남아 있지 않았습니다.",
             destroyed=destroyed,
             withdrawn=withdrawn,
         )
-    reason, basis = holds.explain(kept)
-    lines += holds.kept_lines(kept)
+    reasons: list[tuple[str, str]] = []
+    if kept:
+        reasons.append(holds.explain(kept))
+        lines += holds.kept_lines(kept)
+    if by_law:
+        reasons.append(kept_by_law.explain(by_law))
     return Fulfilled(
         "\n".join(lines),
         destroyed=destroyed,
         withdrawn=withdrawn,
         kept=kept,
-        reason=reason,
-        legal_basis=basis,
+        by_law=tuple(by_law),
+        reason=" / ".join(r for r, _ in reasons),
+        legal_basis="; ".join(b for _, b in reasons),
     )
-
-
-def _complaint_records_kept(req: Request) -> list[str]:
-    """The person's CS cases are consumer-complaint records the law keeps (C4-07): a
-    deletion does not destroy them, and the answer says so and until when."""
-    from jikim.cases.models import Case
-
-    count = Case.objects.filter(subject__in=req.subjects, destroyed_at__isnull=True).count()
-    rule = rules.current().get("complaint_records")
-    if not count or rule is None:
-        return []
-    return [
-        f"민원 처리 기록 {count}건은 {rule.basis}에 따라 민원 종결 후 {rule.period} 동안 "
-        "보관한 뒤 파기하며, 그동안 민원 처리 외의 목적으로 이용하지 않습니다."
-    ]
 
 
 def _suspension(actor: Member, req: Request) -> str:

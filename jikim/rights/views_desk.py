@@ -107,10 +107,11 @@ def _act(request: HttpRequest, req: Request, actor: Member) -> str | None:
             if answered.state != answer.cleaned_data["outcome"]:
                 messages.warning(
                     request,
-                    "요구한 정보 가운데 보존 중인 것이 있어 처리 결과를 "
-                    f"'{answered.get_state_display()}'(으)로 기록하고, 무엇을 삭제하고 무엇을 "
-                    "보존하는지 그 사유·근거와 함께 통지했습니다. 보존 중인 정보는 보존 사유가 "
-                    "해소되면 다음 파기 작업에서 파기됩니다.",
+                    "요구한 정보 가운데 보존 조치 중이거나 법령에 따라 보관하는 것이 있어 처리 "
+                    f"결과를 '{answered.get_state_display()}'(으)로 기록하고, 무엇을 삭제하고 "
+                    "무엇을 보관하는지 그 사유·근거·기한과 함께 통지했습니다. 보존 조치 중인 "
+                    "정보는 보존 사유가 해소되면 다음 파기 작업에서, 법령에 따라 보관하는 기록은 "
+                    "그 보관기간이 끝나면 파기됩니다.",
                 )
         elif step == "close_unconfirmed":
             close = forms.CloseUnconfirmedForm(request.POST)

@@ -73,10 +73,11 @@ def test_c6_03_pending_deletion_freezes_the_persons_cs_cases_until_it_closes(
     assert "010-1234-0000" in _unmask(seller, stranger).content.decode()
 
     # The request closes: the recipient's data is destroyed, the complaint records are kept
-    # by law (the answer says so), and the cases are usable again.
+    # by law (the answer says so, as partly done), and the cases are usable again for the
+    # complaint they record.
     seller.post(f"/t/alice/rights/{req.pk}/", {"step": "answer", "outcome": "done", "answer": ""})
     req.refresh_from_db()
-    assert req.state == State.DONE and later.subject in req.subjects
+    assert req.state == State.PARTLY_DONE and later.subject in req.subjects
     assert "민원 처리 기록 2건" in req.answer and "3년" in req.answer
     assert not ContactDigest.objects.filter(request=req).exists()
     for each in (case, later):

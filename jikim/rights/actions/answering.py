@@ -124,21 +124,27 @@ def do_answer(
     if outcome != State.REFUSED:
         done = fulfilment.fulfil(actor, req)
         kept = done.kept
-        if kept and outcome == State.DONE:
+        if not done.complete and outcome == State.DONE:
             answer = ""  # written for "done", which it is not: the lines below say what is
         answer = (answer + "\n\n" + done.text).strip()
-        if kept:
-            # What a hold kept is not done, whatever was chosen: the answer, its state and
-            # the record say what was destroyed and what is kept, why and on what basis.
+        if not done.complete:
+            # What a hold or a law kept is not done, whatever was chosen: the answer, its
+            # state and the record say what was destroyed and what is kept, why, on what
+            # basis and until when (PIPA art. 36).
             outcome = State.PARTLY_DONE if done.partly else State.REFUSED
             reason = joined(done.reason, reason, 300)
             legal_basis = joined(done.legal_basis, legal_basis, 200)
-            note = f"삭제 {done.destroyed}건, 보존 중 {len(kept)}건 ({done.reason})"
+            by_law = {k.rule_id: k.count for k in done.by_law}
+            note = (
+                f"삭제 {done.destroyed}건, 보존 중 {len(kept)}건, "
+                f"법령에 따라 보관 {sum(by_law.values())}건 ({done.reason})"
+            )
             extra = {
                 "destroyed": done.destroyed,
                 "withdrawn": done.withdrawn,
                 "kept": len(kept),
                 "holds": sorted({k for kinds in kept.values() for k in kinds}),
+                "kept_by_law": by_law,
             }
     req.answer = answer
     req.reason, req.legal_basis = reason[:300], legal_basis[:200]
