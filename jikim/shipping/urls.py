@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from jikim.shipping import views, views_api_keys, views_files, views_orderlist
+from jikim.shipping import (
+    views,
+    views_api_keys,
+    views_files,
+    views_layouts,
+    views_orderlist,
+    views_tracking,
+)
 
 urlpatterns = [
     path("orders/", views.orders, name="orders"),
@@ -18,20 +25,20 @@ urlpatterns = [
     path("files/", views_files.files_index, name="files"),
     path("files/courier/", views_files.files_courier, name="files_courier"),
     path("files/orders/", views_orderlist.files_orders, name="files_orders"),
-    path("files/tracking/", views_files.files_tracking, name="files_tracking"),
-    path("files/tracking/apply/", views_files.files_tracking_apply, name="files_tracking_apply"),
+    path("files/tracking/", views_tracking.files_tracking, name="files_tracking"),
+    path("files/tracking/apply/", views_tracking.files_tracking_apply, name="files_tracking_apply"),
     path("files/marketplace/", views_files.files_marketplace, name="files_marketplace"),
     path("files/marketplace/smartstore/", views_files.files_smartstore, name="files_smartstore"),
     path("files/marketplace/coupang/", views_files.files_coupang, name="files_coupang"),
-    path("files/layouts/", views_files.files_layouts, name="files_layouts"),
+    path("files/layouts/", views_layouts.files_layouts, name="files_layouts"),
     path(
         "files/layouts/<slug:layout_id>/",
-        views_files.files_layout_edit,
+        views_layouts.files_layout_edit,
         name="files_layout_edit",
     ),
     path(
         "files/layouts/<slug:layout_id>/reset/",
-        views_files.files_layout_reset,
+        views_layouts.files_layout_reset,
         name="files_layout_reset",
     ),
 ]

@@ -1,5 +1,6 @@
-"""Seller pages for files out: courier upload sheets, tracking numbers from a courier's
-result file, the marketplaces' tracking uploads, and the adjustable courier layouts.
+"""Seller pages for files out: courier upload sheets and the marketplaces' tracking uploads,
+with the form pieces the other files-out pages share. Tracking numbers from a courier's
+result file are in ``views_tracking``, the adjustable courier layouts in ``views_layouts``.
 Thin: forms validate, ``outbound`` builds and records."""
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
@@ -19,14 +20,11 @@ from django.views.decorators.http import require_POST
 
 from jikim.accounts.tenancy import Scope, scope_for
 from jikim.shipping import outbound
-from jikim.shipping.exports.couriers import LAYOUTS, SOURCE_FIELDS
-from jikim.shipping.exports.tracking import COURIERS
 from jikim.shipping.listing import marketplace_field
 from jikim.shipping.models import BatchStatus, ImportBatch, Marketplace
-from jikim.shipping.outbound.results import MAX_RESULT_BYTES
 
 _DATE = forms.DateInput(attrs={"type": "date"})
-_NO_FILE = {"required": "파일을 선택하세요."}
+NO_FILE = {"required": "파일을 선택하세요."}
 
 
 def password_field(label: str, *, required: bool) -> forms.CharField:
@@ -99,26 +97,13 @@ class CourierSheetForm(forms.Form):
         return data
 
 
-class TrackingUploadForm(forms.Form):
-    courier = forms.ChoiceField(label="택배사", choices=[(c.id, c.name) for c in COURIERS.values()])
-    file = forms.FileField(label="택배사 결과 파일 (xlsx, xls, csv)", error_messages=_NO_FILE)
-    order_column = forms.CharField(
-        label="주문번호 열 이름 (다를 때만)",
-        required=False,
-        max_length=60,
-        help_text="로젠택배 결과 파일처럼 주문번호 열이 없으면, 접수 파일에서 상품주문번호를 "
-        "넣은 열의 이름(예: 상품주문번호, 메모3)을 적어 주세요.",
-    )
-    password = password_field("파일 비밀번호 (있을 때만)", required=False)
-
-
 class ShippedRangeForm(forms.Form):
     shipped_from = forms.DateField(label="발송일 (부터)", required=False, widget=_DATE)
     shipped_to = forms.DateField(label="발송일 (까지)", required=False, widget=_DATE)
 
 
 class CoupangForm(ShippedRangeForm):
-    file = forms.FileField(label="쿠팡 Wing 배송목록 파일 (DeliveryList)", error_messages=_NO_FILE)
+    file = forms.FileField(label="쿠팡 Wing 배송목록 파일 (DeliveryList)", error_messages=NO_FILE)
     password = password_field("파일 비밀번호 (있을 때만)", required=False)
 
 
@@ -204,6 +189,8 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
         if day is not None:
             initial[name] = day
     form = CourierSheetForm(scope, request.POST or None, initial=initial)
+    # Saved layouts that put no 상품주문번호 where the courier's result file reads it.
+    outdated = outbound.outdated_layouts(scope.tenant)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -229,6 +216,9 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, exc.message)
             problems = exc.problems
         else:
+            stale = [o for o in outdated if o.layout_id == data["layout"]]
+            if stale:  # the file is the seller's to choose; its result file is not matchable
+                messages.warning(request, stale[0].message)
             if export.excluded.total:
                 # Shown on the next page: the download itself can carry no message.
                 messages.info(
@@ -237,68 +227,11 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
                     f"{export.excluded.total:,}건은 제외했습니다: {export.excluded.reasons}.",
                 )
             return download_response(export)
-    context = {"scope": scope, "form": form, "problems": problems}
-    context["count"] = _sheet_count(scope, form)
+    context = {"scope": scope, "form": form, "problems": problems, "outdated": outdated}
+    context |= {"can_fix": True, "back_to": "files_courier", "count": _sheet_count(scope, form)}
     if request.method == "GET" and request.headers.get("HX-Request") == "true":
         return render(request, "shipping/files/_sheet_count.html", context)
     return render(request, "shipping/files/courier.html", context)
-
-
-@sensitive_post_parameters("password")
-@login_required
-def files_tracking(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = scope_for(request, slug, "edit_orders")
-    form = TrackingUploadForm(request.POST or None, request.FILES or None)
-    preview = None
-    token = ""
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_RESULT_BYTES:
-            form.add_error("file", "파일이 너무 큽니다. 20MB 이하로 나누어 올려 주세요.")
-        else:
-            try:
-                preview = outbound.preview_tracking(
-                    scope.tenant,
-                    data=upload.read(),
-                    courier_id=form.cleaned_data["courier"],
-                    filename=upload.name or "",
-                    order_column=form.cleaned_data["order_column"],
-                    password=form.cleaned_data["password"] or None,
-                )
-            except outbound.OutboundError as exc:
-                form.add_error("file", exc.message)
-            else:
-                if preview.matched:
-                    token = outbound.tracking_token(scope.tenant, scope.member, preview)
-    return render(
-        request,
-        "shipping/files/tracking.html",
-        {"scope": scope, "form": form, "preview": preview, "token": token},
-    )
-
-
-@login_required
-@require_POST
-def files_tracking_apply(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = scope_for(request, slug, "edit_orders")
-    try:
-        courier_id, assignments = outbound.read_tracking_token(
-            scope.tenant, scope.member, request.POST.get("token", "")
-        )
-        result = outbound.do_apply_tracking(
-            scope.member, scope.tenant, courier_id=courier_id, assignments=assignments
-        )
-    except outbound.OutboundError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"운송장번호를 반영했습니다: 새로 입력 {result.created}건, 변경 {result.updated}건, "
-            f"이미 같은 번호 {result.unchanged}건. 다음은 판매처 발송처리입니다.",
-        )
-        # Next: the marketplaces learn the numbers from their own upload sheets.
-        return redirect("files_marketplace", slug=slug)
-    return redirect("files_tracking", slug=slug)
 
 
 def _marketplace_page(
@@ -373,82 +306,3 @@ def files_coupang(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", exc.message)
             return _marketplace_page(request, scope, coupang=form, problems=exc.problems)
     return _marketplace_page(request, scope, coupang=form)
-
-
-# --- adjustable courier layouts ----------------------------------------------------------
-
-
-@login_required
-def files_layouts(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = scope_for(request, slug, "export")
-    layouts = [
-        (key, outbound.COURIER_SHEETS[key], outbound.layout_for(scope.tenant, key))
-        for key in outbound.ADJUSTABLE
-    ]
-    return render(
-        request,
-        "shipping/files/layouts.html",
-        {"scope": scope, "layouts": layouts, "note": outbound.UNVERIFIED_NOTE},
-    )
-
-
-def _posted_columns(post: QueryDict) -> list[tuple[str, str]]:
-    """The edited rows in their chosen order; rows left entirely empty are dropped."""
-    rows = []
-    for index, (position, header, source) in enumerate(
-        zip(post.getlist("position"), post.getlist("header"), post.getlist("source"), strict=False)
-    ):
-        if not header.strip() and not source.strip():
-            continue
-        rank = int(position) if position.strip().isdigit() else 10_000 + index
-        rows.append((rank, index, header.strip(), source.strip()))
-    return [(header, source) for _, _, header, source in sorted(rows)]
-
-
-@login_required
-def files_layout_edit(request: HttpRequest, slug: str, layout_id: str) -> HttpResponse:
-    scope = scope_for(request, slug, "export")
-    if layout_id not in outbound.ADJUSTABLE:
-        raise Http404
-    error = ""
-    if request.method == "POST":
-        columns = _posted_columns(request.POST)
-        try:
-            outbound.do_save_courier_layout(scope.member, scope.tenant, layout_id, columns)
-        except outbound.OutboundError as exc:
-            error = exc.message
-        else:
-            messages.success(request, "양식을 저장했습니다. 다음 내려받기부터 이 열 순서를 씁니다.")
-            return redirect("files_layouts", slug=slug)
-    else:
-        layout = outbound.layout_for(scope.tenant, layout_id)
-        columns = [(c.header, c.source or "") for c in layout.columns]
-    rows = [*columns, *[("", "")] * 3]
-    return render(
-        request,
-        "shipping/files/layout_edit.html",
-        {
-            "scope": scope,
-            "layout_id": layout_id,
-            "label": outbound.COURIER_SHEETS[layout_id],
-            "note": outbound.UNVERIFIED_NOTE,
-            "rows": [(i, h, s) for i, (h, s) in enumerate(rows, start=1)],
-            "sources": [
-                (key, f"{text} (비워 둡니다)" if key.startswith("sender_") else text)
-                for key, text in SOURCE_FIELDS.items()
-            ],
-            "default": LAYOUTS[layout_id],
-            "error": error,
-        },
-    )
-
-
-@login_required
-@require_POST
-def files_layout_reset(request: HttpRequest, slug: str, layout_id: str) -> HttpResponse:
-    scope = scope_for(request, slug, "export")
-    if layout_id not in outbound.ADJUSTABLE:
-        raise Http404
-    outbound.do_reset_courier_layout(scope.member, scope.tenant, layout_id)
-    messages.info(request, "기본 양식으로 되돌렸습니다.")
-    return redirect("files_layouts", slug=slug)

@@ -17,10 +17,9 @@ from jikim.shipping.exports.couriers import (
     LAYOUTS,
     LOGEN_DEFAULT,
     LOTTE,
-    Layout,
-    RenderError,
-    render,
 )
+from jikim.shipping.exports.layout import Layout
+from jikim.shipping.exports.render import RenderError, render
 from tests.shipping import marketplace_files as files
 from tests.shipping.test_files_out import as_dicts, courier_post, decrypt, imported, read_book
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from msoffcrypto.exceptions import InvalidKeyError
 from python_calamine import CalamineError, CalamineWorkbook
 
-from jikim.shipping.exports import cells, couriers, tracking, workbook
+from jikim.shipping.exports import cells, tracking, workbook
 from jikim.shipping.exports.cells import escape_cell, is_dangerous
 from jikim.shipping.exports.couriers import (
     CJ_CNPLUS,
@@ -28,12 +28,9 @@ from jikim.shipping.exports.couriers import (
     LOGEN_DEFAULT,
     LOTTE,
     SMARTSTORE_DISPATCH,
-    Layout,
-    LayoutError,
-    RenderError,
-    render,
-    truncate_bytes,
 )
+from jikim.shipping.exports.layout import SOURCE_FIELDS, Layout, LayoutError
+from jikim.shipping.exports.render import RenderError, render, truncate_bytes
 from jikim.shipping.exports.tracking import (
     TrackingNumberError,
     clean_tracking_no,
@@ -501,7 +498,7 @@ def test_every_dangerous_prefix_is_neutralised_in_every_text_column(
     evil = prefix + PAYLOAD
     # courier and pickup_date are looked up / parsed, so they cannot carry free text.
     shipment = {
-        field: evil for field in couriers.SOURCE_FIELDS if field not in {"courier", "pickup_date"}
+        field: evil for field in SOURCE_FIELDS if field not in {"courier", "pickup_date"}
     }
     shipment |= {"courier": "cj", "pickup_date": ""}
     shipment |= {c.header: evil for c in layout.columns if c.passthrough}
@@ -581,7 +578,7 @@ _required_text = st.tuples(st.text(), st.text()).map(lambda pair: pair[0] + "가
 
 @st.composite
 def _shipments(draw: st.DrawFn) -> dict[str, str]:
-    shipment = {field: draw(st.text()) for field in couriers.SOURCE_FIELDS}
+    shipment = {field: draw(st.text()) for field in SOURCE_FIELDS}
     for field in ("recipient_name", "recipient_phone1", "recipient_address", "order_no"):
         shipment[field] = draw(_required_text)
     shipment["product_order_no"] = draw(_required_text)

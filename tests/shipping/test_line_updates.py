@@ -11,7 +11,7 @@ import pytest
 
 from jikim.accounts.models import Tenant
 from jikim.shipping.models import Order, Party, PartyRole, Shipment
-from jikim.shipping.normalising import CleanRow
+from jikim.shipping.normalised import CleanRow
 from jikim.shipping.search import classify, orders_matching
 from jikim.shipping.storing import store
 from jikim.vault.models import BlindIndexEntry

@@ -16,7 +16,7 @@ from jikim import clock
 from jikim.accounts.models import Tenant
 from jikim.shipping import actions, staging
 from jikim.shipping.models import BatchStatus, ImportBatch, Order, Party
-from jikim.shipping.normalising import CleanRow
+from jikim.shipping.normalised import CleanRow
 from tests.shipping import marketplace_files as files
 from tests.vaulthelp import plain
 

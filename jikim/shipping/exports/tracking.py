@@ -27,6 +27,7 @@ __all__ = [
     "TrackingNumberError",
     "clean_tracking_no",
     "find_courier",
+    "header_key",
     "parse_tracking_result",
     "s10_check_digit",
     "validate_tracking_no",
@@ -223,14 +224,15 @@ _RESULT_FORMATS: dict[str, _ResultFormat] = {
 _HEADER_SEARCH_ROWS = 30
 
 
-def _header_key(value: object) -> str:
+def header_key(value: object) -> str:
+    """A header as compared: blanks and the asterisk of a required column ignored."""
     return re.sub(r"[\s*]", "", cell_text(value))
 
 
 def _find_column(header: Sequence[object], names: Sequence[str]) -> int | None:
-    keys = [_header_key(cell) for cell in header]
+    keys = [header_key(cell) for cell in header]
     for name in names:
-        wanted = _header_key(name)
+        wanted = header_key(name)
         if wanted in keys:
             return keys.index(wanted)
     return None

@@ -14,13 +14,9 @@ from django.utils import timezone
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
-from jikim.shipping.exports.couriers import (
-    COUPANG_INVOICE,
-    SMARTSTORE_DISPATCH,
-    Layout,
-    RenderError,
-    render,
-)
+from jikim.shipping.exports.couriers import COUPANG_INVOICE, SMARTSTORE_DISPATCH
+from jikim.shipping.exports.layout import Layout
+from jikim.shipping.exports.render import RenderError, render
 from jikim.shipping.exports.workbook import ExportError, build_xlsx
 from jikim.shipping.importers import FileRefused, parse_file
 from jikim.shipping.models import Marketplace, Order, Party, PartyRole, Shipment
