@@ -39,6 +39,15 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "개인정보처리방침 5.에 적은 개인정보 처리 위탁 현황입니다.",
         "위탁한 업체가 없습니다.",
     ),
+    # Last, so each earlier section keeps its place (and its number on the page). Listed by
+    # jikim.rights.package_recordings; the audio is given only on request, never linked.
+    "상담 녹음": (
+        "상담 전화를 녹음한 파일입니다(녹음한다는 사실을 미리 알린 통화만 녹음합니다). 녹음 "
+        "파일 자체는 이 결과에 담지 않았습니다. 들어 보시거나 사본을 받으시려면 열람을 다시 "
+        "요구하면서 요구 내용에 통화 일시와 '청취' 또는 '사본'을 적어 주시면, 본인 확인 뒤 "
+        "제공합니다.",
+        "보유하고 있는 상담 녹음이 없습니다.",
+    ),
 }
 
 # How a purpose reads for one kind of data subject where the purpose's name in the policy
@@ -79,7 +88,7 @@ def _rows_of(subjects: Sequence[str]) -> list[tuple[Any, list[PersonalDataField]
     return found
 
 
-def _where(row: Any) -> str:
+def where(row: Any) -> str:
     """Which record a value is in, as the person knows it."""
     label = row._meta.label
     if label == "shipping.Party":
@@ -114,7 +123,7 @@ def _due_dates(subjects: set[str]) -> dict[str, dt.datetime]:
     return dues
 
 
-def _period(rule: rules.Rule) -> str:
+def period_text(rule: rules.Rule) -> str:
     if rule.period is None:
         return "동의받은 기간"
     phrase = bundle.current().prose.triggers.get(rule.trigger, "")
@@ -152,7 +161,7 @@ def _holdings(
     recipients: set[str] = set()
     for row, fields in rows:
         subject = getattr(row, fields[0].subject_field)
-        where_of.setdefault(subject, _where(row))
+        where_of.setdefault(subject, where(row))
         if row._meta.label in ("shipping.Party", "cases.Case"):
             tenant_of[subject] = row.tenant_id
         if row._meta.label == "shipping.Party":
@@ -179,7 +188,7 @@ def _holdings(
                 basis, period, due, _ = retention
             else:
                 rule = rules.rule(category.retention)
-                basis, period = rule.basis, _period(rule)
+                basis, period = rule.basis, period_text(rule)
                 if subject in held:
                     due = HELD_DUE
                 elif subject in dues:
@@ -246,17 +255,21 @@ def _consents(subjects: Sequence[str]) -> list[dict[str, str]]:
 
 
 def build(req: Request) -> dict[str, Any]:
+    from jikim.rights import package_recordings
+
     subjects = list(req.subjects)
     rows = _rows_of(subjects)
     items, held, where_of = _holdings(rows)
+    recordings, held_recordings, where_recorded = package_recordings.section(subjects)
     return {
         "요구 번호": req.pk,
         "작성 일시": clock.local(clock.now()).isoformat(timespec="minutes"),
         "보유 개인정보": items,
-        "보존 조치": _holds(held, where_of),
+        "보존 조치": _holds({**held, **held_recordings}, {**where_of, **where_recorded}),
         "동의 내역": _consents(subjects),
         "제3자 제공 내역": _provisions(subjects),
         "처리 위탁": _processors(),
+        package_recordings.TITLE: recordings,
     }
 
 
