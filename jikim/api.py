@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from jikim.shipping.api import DATES_OUT
 from jikim.shipping.api import router as shipping_router
 from jikim.shipping.pushing import TOO_MANY, TooManyOrders
 
@@ -23,7 +24,9 @@ api = NinjaAPI(
     version="1",
     description=(
         "판매자의 시스템이 주문을 지킴으로 보내는 연동 API입니다. 인증: "
-        "`Authorization: Bearer jk_…` (판매자 대표가 'API 연동' 화면에서 만든 키)."
+        "`Authorization: Bearer jk_…` (판매자 대표가 'API 연동' 화면에서 만든 키). "
+        f"{DATES_OUT} 보내는 날짜는 어느 시간대로 적어도 되고, 시간대 없이 적으면 한국 "
+        "시간으로 읽습니다."
     ),
     urls_namespace="api",
     docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": False}),

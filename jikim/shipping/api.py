@@ -4,7 +4,7 @@ per-key rate limit; the work is in `pushing`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -12,16 +12,36 @@ from ninja import Field, Router, Schema
 from ninja.errors import AuthorizationError, HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
-from pydantic import BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, field_validator
 from pydantic_core import PydanticCustomError
 
+from jikim import clock
 from jikim.shipping import apikeys, pushing
 from jikim.shipping.models import ApiKey, Marketplace
 from jikim.web import ratelimit
 from jikim.web.ratelimit import Limit
 
 MARKETPLACES = ", ".join(Marketplace.values)
-DATE_HELP = "ISO 8601(예: 2026-03-01T10:00:00+09:00) 또는 '2026-03-01 10:00:00'(한국 시간)"
+DATE_HELP = (
+    "ISO 8601, 시간대는 어느 것이든(예: 2026-03-01T10:00:00+09:00, 2026-03-01T01:00:00Z), "
+    "또는 '2026-03-01 10:00:00'(시간대 없이 쓰면 한국 시간)"
+)
+DATES_OUT = "응답의 날짜·시각은 모두 한국 시간(Asia/Seoul, +09:00)의 ISO 8601입니다."
+
+
+def _korean_time(moment: dt.datetime) -> dt.datetime:
+    """The instant as Korean sellers read it: +09:00. A time without an offset is Korea's."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.SEOUL)
+    return clock.local(moment)
+
+
+# Every datetime an API response carries: stored in UTC, answered in Korea time.
+KoreanTime = Annotated[
+    dt.datetime,
+    AfterValidator(_korean_time),
+    Field(description="한국 시간 ISO 8601 (예: 2026-03-01T10:00:00+09:00)"),
+]
 
 
 # ------------------------------------------------------------------ authentication
@@ -159,9 +179,9 @@ class RecipientOut(Schema):
 class ShipmentOut(Schema):
     courier: str
     tracking_no: str
-    shipped_at: dt.datetime | None
-    delivered_at: dt.datetime | None
-    purchase_confirmed_at: dt.datetime | None
+    shipped_at: KoreanTime | None
+    delivered_at: KoreanTime | None
+    purchase_confirmed_at: KoreanTime | None
 
 
 class OrderOut(Schema):
@@ -172,8 +192,8 @@ class OrderOut(Schema):
     option: str
     quantity: int
     amount: int | None
-    ordered_at: dt.datetime | None
-    paid_at: dt.datetime | None
+    ordered_at: KoreanTime | None
+    paid_at: KoreanTime | None
     status: str
     recipient: RecipientOut | None = Field(..., description="수취인 정보 (가려서)")
     recipient_withheld: bool = Field(
@@ -211,7 +231,8 @@ throttle = PerKeyRate()
         "주문을 최대 1,000건씩 보냅니다. 판매처와 상품주문번호가 같은 주문은 새로 만들지 않고 "
         "고칩니다(같은 내용을 다시 보내면 아무것도 바뀌지 않습니다). 파일 업로드와 같은 검사를 "
         "하고, 주민등록번호 같은 고유식별번호는 가려서 저장합니다. 문제는 주문마다 errors에 "
-        "알려 주며, 값 자체는 돌려주지 않습니다."
+        "알려 주며, 값 자체는 돌려주지 않습니다. 날짜는 ISO 8601이면 어느 시간대로 적어도 "
+        "되고, 시간대 없이 적으면 한국 시간으로 읽습니다."
     ),
 )
 def push_orders(request: HttpRequest, payload: PushIn) -> Any:
@@ -226,6 +247,7 @@ def push_orders(request: HttpRequest, payload: PushIn) -> Any:
     throttle=throttle,
     response={200: OrderOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
     summary="주문 한 건 조회 (수취인 정보는 가려서)",
+    description=f"판매처와 상품주문번호로 주문 한 건을 돌려줍니다. {DATES_OUT}",
 )
 def get_order(request: HttpRequest, product_order_no: str, marketplace: str = "") -> Any:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
