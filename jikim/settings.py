@@ -89,6 +89,12 @@ else:
             + ". Set JIKIM_DEBUG=1 only for local development."
         )
 
+# Where people reach the service, for the links in e-mails (a mail has no request to take
+# the host from). Behind a proxy or on another port, set JIKIM_SITE_URL.
+SITE_URL = os.environ.get("JIKIM_SITE_URL", "").rstrip("/") or (
+    f"http://{ALLOWED_HOSTS[0]}:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django_tasks import task
 
 from jikim.accounts.models import Invitation
 from jikim.vault import access
+from jikim.web import links
 
 
 @task()
@@ -25,10 +25,7 @@ def send_invitation(invitation_id: int) -> None:
     ).value
     if not address:
         return
-    scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
-    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
-    port = ":8000" if settings.DEBUG else ""
-    link = f"{scheme}://{host}{port}" + reverse("invitation_accept", args=[invitation.token])
+    link = links.absolute("invitation_accept", invitation.token)
     context = {"invitation": invitation, "link": link}
     send_mail(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{invitation.tenant.name} 직원 초대",

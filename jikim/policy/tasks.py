@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection, send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django_tasks import task
 
 from jikim import clock
@@ -17,15 +16,9 @@ from jikim.audit.records import record
 from jikim.policy import registers
 from jikim.policy.models import Inquiry, InquiryKind, Notice, PolicyVersion
 from jikim.vault import access
+from jikim.web import links
 
 BATCH = 200
-
-
-def _site() -> str:
-    scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
-    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
-    port = ":8000" if settings.DEBUG else ""
-    return f"{scheme}://{host}{port}"
 
 
 def _subject(text: str) -> str:
@@ -43,8 +36,8 @@ def send_policy_notice(version_id: int) -> None:
     context = {
         "notice": notice,
         "version": version,
-        "link": _site() + reverse("notice_detail", args=[notice.pk]),
-        "diff_link": _site() + reverse("policy_version", args=[version.label]),
+        "link": links.absolute("notice_detail", notice.pk),
+        "diff_link": links.absolute("policy_version", version.label),
     }
     subject = _subject(notice.title)
     body = render_to_string("policy/email/policy_notice.txt", context)
@@ -95,7 +88,7 @@ def notify_privacy_desk(inquiry_id: int) -> None:
     context = {
         "inquiry": inquiry,
         "kind": InquiryKind(inquiry.kind).label,
-        "link": _site() + reverse("desk_detail", args=[inquiry.pk]),
+        "link": links.absolute("desk_detail", inquiry.pk),
     }
     send_mail(
         subject=_subject(f"개인정보 문의 {inquiry.number} 접수 ({context['kind']})"),
