@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from jikim.cases.freetext import mask_phones
 from jikim.cases.models import Channel, ContactKind, DisputeKind, NoticeMethod
 from jikim.retention import rules
 from jikim.shipping.normalizers.identifiers import mask_identifiers
@@ -28,24 +29,52 @@ def default_notice() -> str:
     )
 
 
+MASKED_IDS = "주민등록번호 등 필요 없는 고유식별정보 {n}건을 가려서 저장했습니다."
+MASKED_PHONES = (
+    "제목·주제 등에 쓴 전화번호 {n}건을 가려서 저장했습니다. 연락처는 연락처 칸에 입력하세요."
+)
+
+
 class GuardedTextMixin:
     """Free text where people paste resident numbers or card numbers (C6-07): needless
-    identifiers are masked before they are stored, and the person is told."""
+    identifiers are masked before they are stored, and the person is told. `guarded`
+    fields are sealed (the body, notes); `plain_guarded` ones are stored and listed in
+    clear (titles, topics, dispute notes), so a telephone number is masked there too."""
 
     guarded: tuple[str, ...] = ()
+    plain_guarded: tuple[str, ...] = ()
     masked_identifiers = 0
+    masked_phone_numbers = 0
 
     def _guard(self, data: dict[str, Any]) -> None:
-        for name in self.guarded:
+        for name in (*self.guarded, *self.plain_guarded):
             value = data.get(name)
             if value:
                 masked, findings = mask_identifiers(value)
-                data[name] = masked
                 self.masked_identifiers += len(findings)
+                if name in self.plain_guarded:
+                    masked, phones = mask_phones(masked)
+                    self.masked_phone_numbers += phones
+                data[name] = masked
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}  # type: ignore[misc]
+        self._guard(data)
+        return data
+
+    def masking_notices(self) -> list[str]:
+        """What the person is told about what was masked."""
+        notices = []
+        if self.masked_identifiers:
+            notices.append(MASKED_IDS.format(n=self.masked_identifiers))
+        if self.masked_phone_numbers:
+            notices.append(MASKED_PHONES.format(n=self.masked_phone_numbers))
+        return notices
 
 
 class SellerCaseForm(GuardedTextMixin, forms.Form):
     guarded = ("body",)
+    plain_guarded = ("title",)
     order_no = forms.CharField(
         label="주문번호", max_length=120, error_messages=_required("주문번호")
     )
@@ -77,16 +106,12 @@ class SellerCaseForm(GuardedTextMixin, forms.Form):
         label="민원인이 본인임을 확인했습니다 (수취인 이름·연락처 대조 등)", required=False
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._guard(data)
-        return data
-
 
 class MemberComplaintForm(GuardedTextMixin, forms.Form):
     """Operator CS staff taking a member's complaint by phone, e-mail, fax or mail."""
 
     guarded = ("body",)
+    plain_guarded = ("title",)
     login_id = forms.CharField(
         label="민원인 회원 로그인ID", max_length=30, error_messages=_required("회원 로그인ID")
     )
@@ -111,16 +136,12 @@ class MemberComplaintForm(GuardedTextMixin, forms.Form):
         label="민원인이 이 회원 본인임을 확인했습니다 (가입 정보 대조)", required=False
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._guard(data)
-        return data
-
 
 class OwnComplaintForm(GuardedTextMixin, forms.Form):
     """A member's own complaint to the operator."""
 
     guarded = ("body",)
+    plain_guarded = ("title",)
     title = forms.CharField(label="제목", max_length=120, error_messages=_required("제목"))
     body = forms.CharField(
         label="내용",
@@ -129,11 +150,6 @@ class OwnComplaintForm(GuardedTextMixin, forms.Form):
         error_messages=_required("내용"),
     )
     contact_phone = forms.CharField(label="연락받을 전화번호 (선택)", max_length=30, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._guard(data)
-        return data
 
 
 class UnmaskForm(forms.Form):
@@ -165,11 +181,6 @@ class ContactForm(GuardedTextMixin, forms.Form):
         error_messages=_required("연락 내용"),
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._guard(data)
-        return data
-
 
 class AnswerForm(GuardedTextMixin, forms.Form):
     guarded = ("result",)
@@ -180,13 +191,9 @@ class AnswerForm(GuardedTextMixin, forms.Form):
         error_messages=_required("처리 결과"),
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self._guard(data)
-        return data
 
-
-class DisputeForm(forms.Form):
+class DisputeForm(GuardedTextMixin, forms.Form):
+    plain_guarded = ("note",)
     kind = forms.ChoiceField(label="분쟁 구분", choices=DisputeKind.choices)
     note = forms.CharField(
         label="내용 (사건번호 등)",
@@ -196,13 +203,15 @@ class DisputeForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(GuardedTextMixin, forms.Form):
+    plain_guarded = ("reason",)
     reason = forms.CharField(
         label="해결 내용", max_length=200, error_messages=_required("해결 내용")
     )
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(GuardedTextMixin, forms.Form):
+    plain_guarded = ("topic", "notice_text")
     topic = forms.CharField(
         label="상담 주제",
         max_length=120,

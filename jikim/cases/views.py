@@ -39,7 +39,6 @@ PURPOSE = "complaint_handling"
 LIST_FIELDS = ["complainant_name", "contact_phone"]
 CONTACT_FIELDS = ["complainant_name", "contact_phone", "contact_email"]
 CONTENT_FIELDS = ["body", "answer"]
-MASKED_IDS = "주민등록번호 등 필요 없는 고유식별정보 {n}건을 가려서 저장했습니다."
 FROZEN = (
     "민원인이 개인정보의 정정·삭제 또는 처리정지를 요구하여, 그 요구를 처리하는 동안(처리정지는 "
     "해제될 때까지) 이 민원의 개인정보는 이용하거나 제공하지 않습니다 (처리 보류). 원문 보기도 "
@@ -110,8 +109,8 @@ def case_new(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             form.add_error(None, exc.messages[0])
         else:
             messages.success(request, f"민원 {case.number}을(를) 접수했습니다.")
-            if form.masked_identifiers:
-                messages.warning(request, MASKED_IDS.format(n=form.masked_identifiers))
+            for notice in form.masking_notices():
+                messages.warning(request, notice)
             return redirect(desk.url("case_detail", case.pk))
     return render(request, "cases/case_new.html", _context(desk, form=form))
 
@@ -238,8 +237,8 @@ def case_detail(request: HttpRequest, case_id: int, slug: str | None = None) -> 
                     form.add_error(None, exc.messages[0])
                 else:
                     messages.success(request, OPS[op].done)
-                    if getattr(form, "masked_identifiers", 0):
-                        messages.warning(request, MASKED_IDS.format(n=form.masked_identifiers))
+                    for notice in getattr(form, "masking_notices", list)():
+                        messages.warning(request, notice)
                     return redirect(desk.url("case_detail", case.pk))
         else:
             messages.error(request, "알 수 없는 요청입니다.")
@@ -351,8 +350,8 @@ def my_complaints(request: HttpRequest) -> HttpResponse:
                 f"민원 {case.number}이(가) 접수되었습니다. "
                 "처리 결과는 회원 이메일로 알려 드립니다.",
             )
-            if form.masked_identifiers:
-                messages.warning(request, MASKED_IDS.format(n=form.masked_identifiers))
+            for notice in form.masking_notices():
+                messages.warning(request, notice)
             return redirect("my_complaint", case_id=case.pk)
     # Titles and statuses only: the member's own list reads no sealed field.
     cases = Case.objects.filter(kind=CaseKind.MEMBER, complainant_member=member).order_by(

@@ -85,6 +85,8 @@ def consultation_new(request: HttpRequest, slug: str | None = None) -> HttpRespo
             form.add_error(None, exc.messages[0])
         else:
             messages.success(request, "상담을 기록했습니다.")
+            for notice in form.masking_notices():
+                messages.warning(request, notice)
             return redirect(desk.url("consultation_detail", consultation.pk))
     return render(request, "cases/consultation_new.html", _context(desk, form=form))
 
