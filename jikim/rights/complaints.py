@@ -23,6 +23,7 @@ from jikim.vault import access, blind
 from jikim.vault.models import BlindIndexEntry
 
 if TYPE_CHECKING:
+    from jikim.cases.models import Case
     from jikim.rights.models import Request
 
 CATEGORY = "complaint.phone"
@@ -109,3 +110,18 @@ def cases_for(req: Request) -> set[str]:
     members = Member.objects.filter(subject__in=req.subjects).values_list("subject", flat=True)
     found_by = set(req.contacts.values_list("digest", flat=True))
     return cases_of(req.tenant_id, found_by, set(members))
+
+
+def cases_shown(req: Request, tenant_id: int | None) -> list[Case]:
+    """The person's cases as one desk sees them on the request's page: those the request
+    covers (and, while it stands, those opened since under the phone), only the desk's own
+    — a seller's CS cases, or the operator's members' complaints (`tenant_id` None)."""
+    from jikim.cases.models import Case, CaseKind
+
+    subjects = set(req.subjects) | (cases_for(req) if req.is_open else set())
+    cases = Case.objects.filter(subject__in=sorted(s for s in subjects if s[:2] == CASE_PREFIX))
+    if tenant_id is None:
+        cases = cases.filter(tenant__isnull=True, kind=CaseKind.MEMBER)
+    else:
+        cases = cases.filter(tenant_id=tenant_id, kind=CaseKind.SELLER)
+    return list(cases.order_by("-received_at", "-pk"))

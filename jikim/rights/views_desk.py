@@ -13,19 +13,49 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from jikim import clock
 from jikim.accounts.models import Member
 from jikim.accounts.roles import operator_role_allows
-from jikim.accounts.tenancy import scope_for
-from jikim.rights import actions, forms, fulfilment
+from jikim.accounts.tenancy import Scope, scope_for
+from jikim.rights import actions, complaints, forms, fulfilment
 from jikim.rights import holds as rights_holds
 from jikim.rights.models import OPEN_STATES, Kind, Request
 from jikim.shipping.models import Party
 from jikim.vault import access
 
 
-def _detail_context(req: Request, actor: Member) -> dict[str, Any]:
+def _cases(req: Request, actor: Member, scope: Scope | None) -> list[tuple[Any, ...]]:
+    """The person's CS cases on the request's page, masked, each linked to its page on
+    the desk that shows it: the seller's (`scope`) or the operator's."""
+    tenant_id = scope.tenant.pk if scope is not None else None
+    cases = complaints.cases_shown(req, tenant_id)
+    if not cases:
+        return []
+    values = access.reveal_rows(
+        cases,
+        ["complainant_name", "contact_phone"],
+        purpose="complaint_handling",
+        actor=actor,
+        action="list",
+        tenant_id=tenant_id,
+        handling_request=True,
+    )
+    frozen = access.frozen({c.subject for c in cases})
+    if scope is None:
+        links = [reverse("console_case_detail", args=[c.pk]) for c in cases]
+    elif scope.can("handle_cases"):
+        links = [reverse("case_detail", args=[scope.tenant.slug, c.pk]) for c in cases]
+    else:
+        links = ["" for _ in cases]
+    return [
+        (case, shown, link, case.subject in frozen)
+        for case, shown, link in zip(cases, values, links, strict=True)
+    ]
+
+
+def _detail_context(req: Request, actor: Member, scope: Scope | None = None) -> dict[str, Any]:
     shown = access.reveal_rows(
         [req],
         ["requester_name", "requester_contact", "details"],
@@ -38,6 +68,7 @@ def _detail_context(req: Request, actor: Member) -> dict[str, Any]:
     held: dict[str, list[str]] = {}
     if req.is_open and req.kind == Kind.DELETION:
         held = rights_holds.kinds_over(req.subjects, {p.subject: p.tenant_id for p in parties})
+    cases = _cases(req, actor, scope)
     return {
         "req": req,
         "shown": shown,
@@ -45,6 +76,10 @@ def _detail_context(req: Request, actor: Member) -> dict[str, Any]:
         "events": req.events.all(),
         "documents": req.documents.all(),
         "parties": parties,
+        "cases": cases,
+        "cases_kept_by_law": req.is_open
+        and req.kind == Kind.DELETION
+        and any(c.destroyed_at is None for c, *_ in cases),
         "answer_form": forms.AnswerForm(),
         "delay_form": forms.DelayForm(),
         "note_form": forms.NoteForm(),
@@ -153,7 +188,7 @@ def tenant_detail(request: HttpRequest, slug: str, request_id: int) -> HttpRespo
     return render(
         request,
         "rights/detail.html",
-        {"scope": scope, "operator": False, **_detail_context(req, scope.member)},
+        {"scope": scope, "operator": False, **_detail_context(req, scope.member, scope)},
     )
 
 
