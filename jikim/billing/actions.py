@@ -3,8 +3,9 @@ vault.access.SYSTEM for the monthly run) and writes its access record in the sam
 transaction. Errors are `ValidationError`s with a Korean message; nothing is half-applied.
 
 After any change that can settle or unsettle an invoice, `_sync_unpaid_hold` keeps the
-C4-03 hold true: a tenant whose contract has ended and who still owes fees has its data
-held (the tenant's rows and its owners' member data) until the last invoice is settled.
+C4-03 hold true: a tenant whose contract has ended and who still owes fees has its owners'
+member data and its billing records held until the last invoice is settled — not its
+customers' shipping data, which goes on its own schedule.
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ def do_cancel_invoice(actor: Any, invoice: Invoice, *, reason: str) -> None:
 @transaction.atomic
 def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "") -> int:
     """The service contract ends (해지). Returns how many invoices are still unpaid: while
-    any is, the tenant's and its owners' data are held (C4-03)."""
+    any is, its owners' data and its billing records are held (C4-03)."""
     _operator(actor)
     tenant = _locked(tenant)
     if tenant.contract_ended_at is not None:
@@ -243,11 +244,24 @@ def hold_reference(tenant: Tenant) -> str:
     return f"billing:{tenant.pk}"
 
 
-def _sync_unpaid_hold(actor: Any, tenant: Tenant) -> None:
-    """Place or release the unpaid-fees holds so that they match the books.
+def unpaid_hold_subjects(tenant: Tenant) -> list[str]:
+    """What the unpaid-fees hold covers: the contracting party and the records of the fees
+    (C4-03) — each owner's member data, each invoice (a line of the transaction book) and
+    each contract record. Never the seller's customers: their shipping data is a third
+    party's, due 90 days after delivery whatever the seller owes (C4-00, C7-02)."""
+    owners = Member.objects.filter(
+        memberships__tenant=tenant, memberships__role=TenantRole.OWNER
+    ).values_list("subject", flat=True)
+    invoices = Invoice.objects.filter(tenant=tenant).values_list("subject", flat=True)
+    contracts = Subscription.objects.filter(tenant=tenant).values_list("subject", flat=True)
+    return sorted({*owners, *invoices, *contracts} - {""})
 
-    The tenant hold covers the tenant's rows; member data is not tenant-scoped in the
-    retention engine, so each owner (the contracting party) gets a subject hold too."""
+
+def _sync_unpaid_hold(actor: Any, tenant: Tenant) -> None:
+    """Place or release the unpaid-fees holds so that they match the books: one subject
+    hold per thing `unpaid_hold_subjects` names, all under the tenant's reference. No hold
+    on the whole tenant (that would keep its customers' data too); one left by an earlier
+    version is released here."""
     tenant = Tenant.objects.get(pk=tenant.pk)
     reference = hold_reference(tenant)
     active = list(Hold.objects.filter(reference=reference, released_at__isnull=True))
@@ -259,17 +273,16 @@ def _sync_unpaid_hold(actor: Any, tenant: Tenant) -> None:
         for hold in active:
             retention_actions.do_release_hold(actor, hold, reason="미납 이용요금 완납")
         return
+    for hold in active:
+        if hold.tenant_id is not None:
+            retention_actions.do_release_hold(actor, hold, reason=TENANT_WIDE_RELEASE)
     reason = "해지 후 미납 이용요금: 완납 시까지 보존"
-    if not any(h.tenant_id == tenant.pk for h in active):
-        retention_actions.do_place_hold(
-            actor, kind=HoldKind.UNPAID, tenant=tenant, reason=reason, reference=reference
-        )
     held = {h.subject for h in active if h.subject}
-    owners = Member.objects.filter(
-        memberships__tenant=tenant, memberships__role=TenantRole.OWNER
-    ).values_list("subject", flat=True)
-    for subject in owners:
+    for subject in unpaid_hold_subjects(tenant):
         if subject not in held:
             retention_actions.do_place_hold(
                 actor, kind=HoldKind.UNPAID, subject=subject, reason=reason, reference=reference
             )
+
+
+TENANT_WIDE_RELEASE = "미납 보존은 대표자 정보와 요금 기록에만 적용 (고객 배송정보 제외)"

@@ -144,11 +144,15 @@ def console_billing_tenants(request: HttpRequest) -> HttpResponse:
     tenants = Tenant.objects.annotate(
         unpaid=Count("invoices", filter=Q(invoices__status=InvoiceStatus.ISSUED))
     ).order_by("contract_ended_at", "name")[:500]
-    held = set(
-        Hold.objects.filter(
-            released_at__isnull=True, reference__startswith="billing:", tenant__isnull=False
-        ).values_list("tenant_id", flat=True)
-    )
+    # The unpaid-fee holds are subject holds, each naming its seller in the reference.
+    held = {
+        int(reference.removeprefix("billing:"))
+        for reference in Hold.objects.filter(
+            released_at__isnull=True, reference__startswith="billing:"
+        )
+        .values_list("reference", flat=True)
+        .distinct()
+    }
     return render(
         request,
         "billing/console_tenants.html",
@@ -173,7 +177,8 @@ def console_billing_end(request: HttpRequest, slug: str) -> HttpResponse:
             messages.warning(
                 request,
                 f"계약을 해지했습니다. 미납 청구서 {unpaid}건이 있어 완납 시까지 "
-                "이 판매자와 대표자의 정보 파기를 보류합니다.",
+                "대표자의 회원 정보와 요금 기록의 파기를 보류합니다 "
+                "(판매자 고객의 배송 정보는 일정대로 파기됩니다).",
             )
         else:
             messages.success(request, "계약을 해지했습니다.")

@@ -16,7 +16,7 @@ from jikim.cases.desks import seller_cases
 from jikim.cases.models import OPEN_FILTER, OPEN_STATUSES, Case, CaseKind
 from jikim.policy.models import Inquiry, InquiryState
 from jikim.retention import forecast, rules
-from jikim.retention.models import DestructionItem, ItemStatus
+from jikim.retention.models import DestructionItem, Hold, ItemStatus
 from jikim.rights import queue
 from jikim.rights.models import Request
 from jikim.shipping import overview
@@ -57,8 +57,13 @@ def for_seller(scope: Scope) -> dict[str, Any]:
     """The seller's home page counts; a count is None for a role that cannot act on it."""
     tenant = scope.tenant
     ended = tenant.contract_ended_at
+    # A hold on the whole seller (a dispute, a legal hold) stops that destruction: the page
+    # names no day the sweep will not keep. (An unpaid fee never holds the customers' data.)
+    destroy_on = None
+    if ended and not Hold.objects.filter(tenant=tenant, released_at__isnull=True).exists():
+        destroy_on = rules.rule("seller_contract_end").due(ended)
     return {
-        "destroy_on": rules.rule("seller_contract_end").due(ended) if ended else None,
+        "destroy_on": destroy_on,
         "today": overview.ordered_today(tenant),
         "waiting": overview.awaiting_tracking(tenant),
         "open_cases": (
