@@ -22,8 +22,8 @@ from jikim.retention import actions as retention_actions
 from jikim.retention.models import HoldKind
 from jikim.rights import holds
 from tests.cases import helpers
-from tests.cases.helpers import BODY, make_order, tenant_of
-from tests.rights.helpers import ask
+from tests.cases.helpers import make_order, tenant_of
+from tests.rights.helpers import ask, cs_case
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)  # 10:00 in Seoul
@@ -39,18 +39,7 @@ def location(settings, tmp_path) -> Path:
 def _case_with_call(member, *, minutes: int, audio: bytes, phone: str = ""):
     tenant = tenant_of(member)
     order, party = make_order(tenant)
-    case = case_actions.do_receive_seller_case(
-        member,
-        tenant,
-        order,
-        title="파손 상품 환불 요청",
-        body=BODY,
-        channel="phone",
-        identity_confirmed=True,
-        from_recipient=not phone,
-        name="김철수" if phone else "",
-        phone=phone,
-    )
+    case = cs_case(member, order, phone=phone)
     call = helpers.consultation(
         member, tenant, started=T0, ended=T0 + dt.timedelta(minutes=minutes, seconds=5), case=case
     )

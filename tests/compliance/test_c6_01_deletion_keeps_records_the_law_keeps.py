@@ -21,35 +21,20 @@ from jikim.rights import actions
 from jikim.rights.models import Channel, Frozen, Request, State
 from jikim.vault import access, keyring
 from tests.audit.support import make_operator
-from tests.cases.helpers import BODY, RECIPIENT_NAME, closed, make_order, seller_case, tenant_of
+from tests.cases.helpers import RECIPIENT_NAME, closed, make_order, seller_case, tenant_of
 from tests.retention.helpers import alive
-from tests.rights.helpers import ask
+from tests.rights.helpers import ask, cs_case
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
 LAW = "전자상거래 등에서의 소비자보호에 관한 법률"
 
 
-def _case(member, order):
-    from jikim.cases import actions as case_actions
-
-    return case_actions.do_receive_seller_case(
-        member,
-        tenant_of(member),
-        order,
-        title="파손 상품 환불 요청",
-        body=BODY,
-        channel="phone",
-        identity_confirmed=True,
-        from_recipient=True,
-    )
-
-
 def test_c6_01_deletion_by_a_person_with_a_cs_case_is_partly_done_with_the_law_and_date(
     alice, login
 ) -> None:
     order, party = make_order(tenant_of(alice))
-    case = _case(alice, order)
+    case = cs_case(alice, order)
     req, _ = ask(Client(), party, "deletion")
     assert case.subject in req.subjects
     seller = login(alice)

@@ -50,3 +50,23 @@ def history(html: str) -> str:
     """The request's history table of a detail page."""
     start = html.index('data-testid="request-history"')
     return html[start : html.index("</table>", start)]
+
+
+def cs_case(member, order, *, phone: str = ""):
+    """A CS case at the member's seller about `order`: from its recipient (the phone the
+    order was placed with), or from someone else reached at `phone`."""
+    from jikim.cases import actions as case_actions
+    from tests.cases.helpers import BODY, tenant_of
+
+    return case_actions.do_receive_seller_case(
+        member,
+        tenant_of(member),
+        order,
+        title="파손 상품 환불 요청",
+        body=BODY,
+        channel="phone",
+        identity_confirmed=True,
+        from_recipient=not phone,
+        name="김철수" if phone else "",
+        phone=phone,
+    )

@@ -7,28 +7,12 @@ import pytest
 from django.test import Client
 
 from jikim.audit.models import AccessRecord
-from jikim.cases import actions as case_actions
 from jikim.rights.models import Request
 from tests.cases.helpers import RECIPIENT_NAME, make_order, tenant_of
 from tests.conftest import add_staff
-from tests.rights.helpers import ask
+from tests.rights.helpers import ask, cs_case
 
 pytestmark = pytest.mark.django_db
-
-
-def _case(member, order, *, phone: str = ""):
-    return case_actions.do_receive_seller_case(
-        member,
-        tenant_of(member),
-        order,
-        title="파손 상품 환불 요청",
-        body="상자가 찢어져 왔습니다.",
-        channel="phone",
-        identity_confirmed=True,
-        from_recipient=not phone,
-        name="김철수" if phone else "",
-        phone=phone,
-    )
 
 
 def _cases_table(page: str) -> str:
@@ -40,13 +24,13 @@ def test_the_sellers_request_page_lists_the_persons_cases_masked_and_linked(
     alice, bob, charlie, login
 ) -> None:
     order, party = make_order(tenant_of(alice))
-    case = _case(alice, order)
-    stranger = _case(alice, make_order(tenant_of(alice))[0], phone="01012340000")
+    case = cs_case(alice, order)
+    stranger = cs_case(alice, make_order(tenant_of(alice))[0], phone="01012340000")
     bob_order, bob_party = make_order(tenant_of(bob))  # the same person, Bob's customer too
-    bobs = _case(bob, bob_order)
+    bobs = cs_case(bob, bob_order)
 
     req, _ = ask(Client(), party, "deletion")
-    later = _case(alice, make_order(tenant_of(alice))[0], phone="010-7777-8888")
+    later = cs_case(alice, make_order(tenant_of(alice))[0], phone="010-7777-8888")
 
     seller = login(alice)
     page = seller.get(f"/t/alice/rights/{req.pk}/").content.decode()
