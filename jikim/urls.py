@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jikim.accounts import views as accounts
+from jikim.accounts import views_operators as operators
 from jikim.api import api
 from jikim.billing import urls as billing_urls
 from jikim.cases import urls as cases_urls
@@ -40,6 +41,7 @@ urlpatterns = [
     path("", include(billing_urls.public_urlpatterns)),
     path("api/", api.urls),
     path("console/", web.console, name="console"),
+    path("console/operators/", operators.console_operators, name="console_operators"),
     path("console/audit/", include("jikim.audit.urls")),
     path("console/", include(policy_urls.console_urlpatterns)),
     path("console/", include(retention_urls.console_urlpatterns)),

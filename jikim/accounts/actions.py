@@ -19,7 +19,13 @@ from jikim.accounts.models import (
     Membership,
     Tenant,
 )
-from jikim.accounts.roles import OperatorRole, TenantRole, assignable_roles, tenant_role_allows
+from jikim.accounts.roles import (
+    OperatorRole,
+    TenantRole,
+    assignable_roles,
+    require_open_contract,
+    tenant_role_allows,
+)
 from jikim.audit.records import Action, member_subject, record
 from jikim.policy import document
 from jikim.vault import access
@@ -135,15 +141,37 @@ def do_update_profile(actor: Member, member: Member, **changes: str) -> list[str
     return changed
 
 
+def sole_owner_of(member: Member) -> list[Tenant]:
+    """Sellers with a running contract whose only owner is this member: without them no one
+    could pay, end the contract or name another owner."""
+    owned = Tenant.objects.filter(
+        memberships__member=member,
+        memberships__role=TenantRole.OWNER,
+        contract_ended_at__isnull=True,
+    ).order_by("pk")
+    return [tenant for tenant in owned if _owners(tenant) <= 1]
+
+
 @transaction.atomic
-def do_withdraw(actor: Member) -> None:
-    """Withdrawal (탈퇴): the account stops working at once and every session ends.
+def do_withdraw(actor: Member, *, refuse_sole_owner: bool = False) -> None:
+    """Withdrawal (탈퇴): the account stops working at once, every session ends and the
+    member leaves every seller (recorded as a revoked role).
 
     The data itself is kept one year for disputes, then destroyed by the retention rules.
+    `refuse_sole_owner`: the member's own withdrawal is refused while they are the only
+    owner of a seller with a running contract (`sole_owner_of`), which would be left with
+    no one who may pay, end the contract or name an owner.
     """
     member = Member.objects.select_for_update().get(pk=actor.pk)
     if member.withdrawn_at is not None:
         return
+    if refuse_sole_owner and (sellers := sole_owner_of(member)):
+        names = ", ".join(f"'{t.name}'" for t in sellers)
+        raise ValidationError(
+            f"{names}의 유일한 대표라 탈퇴할 수 없습니다. 다른 직원을 대표로 지정하거나 "
+            "서비스 계약을 먼저 해지하세요.",
+            code="sole_owner",
+        )
     member.withdrawn_at = clock.now()
     member.is_active = False
     # A new unusable hash changes the session auth hash, which ends every session.
@@ -151,6 +179,7 @@ def do_withdraw(actor: Member) -> None:
     member.save(update_fields=["withdrawn_at", "is_active", "password"])
     for membership in Membership.objects.filter(member=member):
         _record_role(actor, membership.tenant_id, member.pk, membership.role, "")
+        membership.delete()
     record(
         Action.WITHDRAW,
         actor=actor,
@@ -184,6 +213,7 @@ def _record_role(actor: Member, tenant_id: int, target_id: int, before: str, aft
 @transaction.atomic
 def do_invite(actor: Member, tenant: Tenant, *, email: str, role: str) -> Invitation:
     mine = _require(actor, tenant, "manage_staff")
+    require_open_contract(tenant)
     if role not in assignable_roles(mine.role):
         raise PermissionDenied
     invitation = Invitation.objects.create(
@@ -249,6 +279,10 @@ def forget_invitation_address(invitation: Invitation, *, reason: str) -> None:
 @transaction.atomic
 def do_accept_invitation(actor: Member, invitation: Invitation) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.tenant.contract_ended_at is not None:
+        raise ValidationError(
+            "초대한 회사의 서비스 계약이 해지되어 합류할 수 없습니다.", code="contract_ended"
+        )
     if not invitation.is_open():
         raise ValidationError("초대가 만료되었거나 이미 사용되었습니다.", code="invitation_closed")
     return _join(actor, invitation)
@@ -288,9 +322,12 @@ def _owners(tenant: Tenant) -> int:
 
 
 @transaction.atomic
-def do_set_operator_role(actor: Member | None, target: Member, role: str) -> None:
+def do_set_operator_role(
+    actor: Member | None, target: Member, role: str, *, reason: str = ""
+) -> None:
     """Grant, change or revoke an operator role. `actor=None` only from the command line
-    (the operator's own shell), which is recorded as such."""
+    (the operator's own shell), which is recorded as such. The last privacy officer keeps
+    the role: the policy names one, and only they review who read whose data."""
     if actor is not None:
         from jikim.accounts.roles import operator_role_allows
 
@@ -298,15 +335,25 @@ def do_set_operator_role(actor: Member | None, target: Member, role: str) -> Non
             raise PermissionDenied
     if role and role not in OperatorRole.values:
         raise ValueError("unknown operator role")
+    target = Member.objects.select_for_update().get(pk=target.pk)
+    if role and target.withdrawn_at is not None:
+        raise ValidationError("탈퇴한 회원에게는 운영자 역할을 줄 수 없습니다.", code="withdrawn")
     before = target.operator_role
     if before == role:
         return
+    officers = Member.objects.filter(operator_role=OperatorRole.PRIVACY_OFFICER)
+    if before == OperatorRole.PRIVACY_OFFICER and officers.count() <= 1:
+        raise ValidationError(
+            "개인정보 보호책임자는 최소 한 명 있어야 합니다. 다른 사람을 먼저 지정하세요.",
+            code="last_privacy_officer",
+        )
     target.operator_role = role
     target.save(update_fields=["operator_role"])
     record(
         Action.OPERATOR_ROLE,
         actor=actor,
         subjects=[member_subject(target.pk)],
+        reason=reason.strip()[:200],
         detail={
             "target": target.pk,
             "before": before,

@@ -186,8 +186,13 @@ class Invitation(models.Model):
         return f"invitation {self.pk} to {self.tenant_id}"
 
     def is_open(self) -> bool:
+        """Usable: not accepted, revoked or expired, and the seller's contract running (an
+        ended seller takes no one new in)."""
         return (
-            self.accepted_at is None and self.revoked_at is None and clock.now() < self.expires_at
+            self.accepted_at is None
+            and self.revoked_at is None
+            and clock.now() < self.expires_at
+            and self.tenant.contract_ended_at is None
         )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +82,35 @@ def role_guide() -> list[tuple[str, list[str]]]:
 
 def tenant_role_allows(role: str, permission: str) -> bool:
     return role in TENANT_PERMISSIONS.get(permission, frozenset())
+
+
+# A seller whose contract has ended takes in no new personal data and gives no one new
+# access: no order files, no API keys (existing ones stop working), no staff invitations
+# (accounts.actions asks `require_open_contract`). Reading, downloading (the notice period
+# is for taking the data away), answering data subjects and complaints, and removing staff
+# remain.
+CLOSED_AFTER_CONTRACT = frozenset({"import_orders", "manage_api_keys"})
+CONTRACT_ENDED_MESSAGE = _(
+    "서비스 계약이 해지된 회사라 새 주문을 받거나 API 키를 만들거나 직원을 초대할 수 "
+    "없습니다. 파기 전까지 조회·내려받기와 정보주체 요구·민원 처리는 할 수 있습니다."
+)
+
+
+class ContractEnded(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__(str(CONTRACT_ENDED_MESSAGE))
+
+
+def tenant_allows(role: str, permission: str, *, contract_ended: bool = False) -> bool:
+    """The role's permission at a seller, closed where the seller's contract has ended."""
+    if contract_ended and permission in CLOSED_AFTER_CONTRACT:
+        return False
+    return tenant_role_allows(role, permission)
+
+
+def require_open_contract(tenant: Any) -> None:
+    if tenant.contract_ended_at is not None:
+        raise ContractEnded
 
 
 def operator_role_allows(role: str, permission: str) -> bool:

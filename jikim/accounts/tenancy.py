@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from jikim.accounts.models import Member, Membership, Tenant
-from jikim.accounts.roles import tenant_role_allows
+from jikim.accounts.roles import ContractEnded, tenant_allows
 
 M = TypeVar("M", bound=Model)
 
@@ -26,13 +26,23 @@ class Scope:
     member: Member
     role: str
 
+    @property
+    def contract_ended(self) -> bool:
+        return self.tenant.contract_ended_at is not None
+
     def can(self, permission: str) -> bool:
-        return tenant_role_allows(self.role, permission)
+        return tenant_allows(self.role, permission, contract_ended=self.contract_ended)
 
     def require(self, permission: str) -> None:
-        """Inside one's own tenant, a missing permission is a plain 403."""
+        """Inside one's own tenant, a missing permission is a plain 403; one closed by the
+        end of the contract says so."""
         if not self.can(permission):
+            if self.can_by_role(permission):
+                raise ContractEnded
             raise PermissionDenied
+
+    def can_by_role(self, permission: str) -> bool:
+        return tenant_allows(self.role, permission)
 
     def filter(self, queryset: QuerySet[M], **lookups: Any) -> QuerySet[M]:
         return queryset.filter(tenant=self.tenant, **lookups)

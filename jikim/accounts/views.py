@@ -92,11 +92,24 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     form = WithdrawForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
-        actions.do_withdraw(member)
-        logout(request)
-        messages.info(request, "탈퇴가 완료되었습니다. 그동안 이용해 주셔서 감사합니다.")
-        return redirect("home")
-    return render(request, "accounts/withdraw.html", {"form": form})
+        try:
+            actions.do_withdraw(member, refuse_sole_owner=True)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            logout(request)
+            messages.info(request, "탈퇴가 완료되었습니다. 그동안 이용해 주셔서 감사합니다.")
+            return redirect("home")
+    memberships = Membership.objects.filter(member=member).select_related("tenant")
+    return render(
+        request,
+        "accounts/withdraw.html",
+        {
+            "form": form,
+            "memberships": memberships.order_by("tenant__name"),
+            "sole_owner_of": actions.sole_owner_of(member),
+        },
+    )
 
 
 @login_required
@@ -115,7 +128,9 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("staff", slug=slug)
     memberships = scope.filter(Membership.objects.select_related("member")).order_by("created_at")
     invitations = [
-        i for i in scope.filter(Invitation.objects.order_by("-created_at")) if i.is_open()
+        i
+        for i in scope.filter(Invitation.objects.select_related("tenant").order_by("-created_at"))
+        if i.is_open()
     ]
     return render(
         request,

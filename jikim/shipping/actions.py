@@ -61,6 +61,8 @@ def do_receive_upload(
     """Take an uploaded file: decrypt it now (the password is not kept), seal it, and
     queue its analysis. A file that cannot even be opened is refused before anything is
     stored."""
+    if tenant.contract_ended_at is not None:
+        raise FileRefused("contract_ended")  # no new personal data after the contract
     plain = decrypt_upload(data, password)
     batch = ImportBatch.objects.create(
         tenant=tenant,

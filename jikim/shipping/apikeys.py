@@ -23,7 +23,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from jikim import clock
 from jikim.accounts.models import Member, Membership, Tenant
-from jikim.accounts.roles import tenant_role_allows
+from jikim.accounts.roles import require_open_contract, tenant_role_allows
 from jikim.audit.records import record
 from jikim.shipping.models import ApiKey
 
@@ -62,6 +62,7 @@ def do_create_api_key(
 ) -> tuple[ApiKey, str]:
     """A new key of `tenant`. The plaintext is returned once and never stored."""
     _require_owner(actor, tenant)
+    require_open_contract(tenant)
     wanted = sorted(set(scopes))
     if not wanted or any(s not in SCOPES for s in wanted):
         raise ValueError("unknown or missing scope")

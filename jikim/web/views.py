@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jikim.accounts.models import Member, Tenant
-from jikim.accounts.roles import operator_role_allows
+from jikim.accounts.roles import ContractEnded, operator_role_allows
 from jikim.audit.models import AccessRecord
 from jikim.web import todo
 
@@ -24,13 +24,24 @@ def console(request: HttpRequest) -> HttpResponse:
         "may_review": may_review,
         "may_handle": operator_role_allows(role, "handle_cases"),
         "may_bill": operator_role_allows(role, "manage_billing"),
+        "may_manage_operators": operator_role_allows(role, "manage_operators"),
         **(todo.for_operator(role)),
     }
     return render(request, "web/console.html", context)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/403.html", status=403)
+    """Why, where we can say it: a seller's ended contract has its own message; in the
+    operator console the advice is the console's, not a seller's."""
+    return render(
+        request,
+        "web/403.html",
+        {
+            "reason": str(exception) if isinstance(exception, ContractEnded) else "",
+            "in_console": request.path.startswith("/console/"),
+        },
+        status=403,
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

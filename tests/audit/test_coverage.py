@@ -184,6 +184,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "staff_revoke": _ACTION,
     "invitation_revoke": _ACTION,
     "console": "counts, and the latest access records (staff login IDs, pseudonymous subjects)",
+    "console_operators": "operator login IDs, roles and last login (account identifiers)",
     "audit_download_confirm": _ACTION,
     "set_language": "language switch, redirects",
     "api:openapi-json": "the API schema",

@@ -106,6 +106,7 @@ CONSOLE_ROUTES: dict[str, Rule] = {
     "console_rights_new": both("handle_cases"),
     "console_rights_detail": both("handle_cases"),
     # Billing (C1-03).
+    "console_operators": both("manage_operators"),
     "console_billing": both("manage_billing"),
     "console_billing_invoice": both("manage_billing"),
     "console_billing_confirm": post_only("manage_billing"),

@@ -24,7 +24,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from jikim.accounts.roles import tenant_role_allows
+from jikim.accounts.roles import tenant_allows
 from jikim.policy.templatetags import policy_tags
 from jikim.web.context import links
 
@@ -56,12 +56,16 @@ def _key() -> Key:
 
 @functools.lru_cache(maxsize=1024)
 def _drawn(part: str, key: Key, nav: tuple[Any, ...]) -> SafeString:
-    slug, role, console, review = nav
+    slug, role, ended, console, review = nav
     context = {
         "nav_slug": slug,
         "role": role,
-        # A link only to pages the role may open: the others would answer 403.
-        "can": {permission: tenant_role_allows(role, permission) for permission in NAV_PERMISSIONS},
+        # A link only to pages the role may open (at a seller whose contract has ended, fewer):
+        # the others would answer 403.
+        "can": {
+            permission: tenant_allows(role, permission, contract_ended=ended)
+            for permission in NAV_PERMISSIONS
+        },
         "nav_console": console,
         "nav_audit_review": review,
         # The header's search form posts (a phone number stays out of the address); the
@@ -88,7 +92,7 @@ def draw(
             _drawn("main_nav", key, nav).replace(_CSRF_INPUT, csrf_input)
         )
     elif part == "frame_foot":
-        context["foot_nav"] = _drawn("foot_nav", key, (None, "", False, False))
+        context["foot_nav"] = _drawn("foot_nav", key, (None, "", False, False, False))
     return render_to_string(f"web/_{part}.html", context)
 
 
@@ -123,6 +127,7 @@ def frame_body(context: Any) -> SafeString:
     nav = (
         context.get("nav_slug"),
         str(getattr(scope, "role", "") or ""),
+        bool(getattr(scope, "contract_ended", False)),
         bool(context.get("nav_console")),
         bool(context.get("nav_audit_review")),
     )
