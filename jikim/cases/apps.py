@@ -7,4 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = "민원·상담 녹음"
 
     def ready(self) -> None:
-        from jikim.cases import checks  # noqa: F401  (registers the storage check)
+        from jikim.cases import checks, retention_sources
+
+        assert checks  # imported to register the storage check
+        retention_sources.register()
