@@ -22,11 +22,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from jikim import clock
-from jikim.cases import actions, playback, recordings
+from jikim.cases import actions, frozen, playback, recordings
 from jikim.cases.desks import Desk, desk_for
 from jikim.cases.forms import ConsultationForm, RecordingUploadForm, default_notice
 from jikim.cases.models import Case, Recording
 from jikim.cases.uploads import BoundedMemoryUploadHandler
+from jikim.vault import access
 
 
 def _context(desk: Desk, **extra: Any) -> dict[str, Any]:
@@ -163,6 +164,8 @@ def _consultation_detail(
             upload=upload,
             recordings=[(r, desk.url("recording_audio", r.pk)) for r in recordings_],
             can_play=desk.can("play_recordings"),
+            frozen=frozen.consultation_frozen(consultation),
+            frozen_message=frozen.FROZEN_NEW,
             case_url=desk.url("case_detail", consultation.case_id) if consultation.case_id else "",
             list_url=desk.url("consultations"),
             max_mb=settings.RECORDING_MAX_BYTES // (1024 * 1024),
@@ -179,6 +182,20 @@ def recording_audio(
     request recorded. No cache may keep it."""
     desk = desk_for(request, slug, "play_recordings")
     recording = desk.get(desk.recordings(), pk=recording_id)
+    if recording.destroyed_at is None and access.frozen({recording.subject}):
+        # Said, not a bare 404 an audio player shows as a broken file (C6-03).
+        refusal = frozen.refuse(
+            desk.member,
+            tenant_id=recording.tenant_id,
+            subjects={recording.subject},
+            attempted="playback",
+            detail={"recording": recording.pk},
+            message=frozen.FROZEN_USE,
+            purpose=playback.PURPOSE,
+        )
+        return HttpResponse(
+            refusal.messages[0], status=409, content_type="text/plain; charset=utf-8"
+        )
     try:
         opened, span = playback.open_for_playback(
             recording, actor=desk.member, span_header=request.headers.get("Range", "")

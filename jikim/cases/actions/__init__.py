@@ -5,12 +5,10 @@ Refusals are `ValidationError`s with a Korean message, and nothing is half-appli
 from jikim.cases.actions.complaints import (
     case_subjects,
     do_add_contact,
-    do_answer,
     do_file_complaint,
     do_mark_dispute,
     do_receive_member_complaint,
     do_receive_seller_case,
-    do_resend_result,
     do_resolve_dispute,
     do_transition,
 )
@@ -21,6 +19,7 @@ from jikim.cases.actions.consultations import (
     do_end_consultation,
     do_log_consultation,
 )
+from jikim.cases.actions.results import do_answer, do_resend_result
 
 __all__ = [
     "NO_NOTICE",

@@ -12,6 +12,7 @@ from django.db import transaction
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
+from jikim.cases import frozen
 from jikim.cases.models import (
     Case,
     CaseEvent,
@@ -234,11 +235,26 @@ def _locked(case: Case) -> Case:
     return locked
 
 
-@transaction.atomic
 def do_add_contact(
     actor: Member, case: Case, *, kind: str, note: str, at: dt.datetime | None = None
 ) -> ContactLog:
-    """A call or e-mail with the complainant for fact-finding (C1-02)."""
+    """A call or e-mail with the complainant for fact-finding (C1-02). Nothing new is
+    written about a complainant whose request is pending (C6-03)."""
+    if frozen.case_frozen(case):
+        raise frozen.refuse(
+            actor,
+            tenant_id=case.tenant_id,
+            subjects={case.subject},
+            attempted="case.contact",
+            detail={"case": case.pk},
+        )
+    return _add_contact(actor, case, kind=kind, note=note, at=at)
+
+
+@transaction.atomic
+def _add_contact(
+    actor: Member, case: Case, *, kind: str, note: str, at: dt.datetime | None
+) -> ContactLog:
     case = _locked(case)
     if kind not in ContactKind.values:
         raise ValidationError("연락 방법을 선택하세요.", code="kind")
@@ -298,41 +314,6 @@ def do_transition(actor: Member, case: Case, to: str) -> Case:
         case.closed_at = clock.now()
     case.save(update_fields=["status", "closed_at"])
     return case
-
-
-@transaction.atomic
-def do_answer(actor: Member, case: Case, *, result: str) -> Case:
-    """Record the result and notify the complainant by e-mail (C1-02: 처리결과 통보)."""
-    case = _locked(case)
-    _move(actor, case, CaseStatus.ANSWERED)
-    case.answer = _text(result, "처리 결과")
-    case.answered_at = clock.now()
-    case.notified_at = None
-    case.save(update_fields=["status", "answer", "answered_at", "notified_at"])
-    from jikim.cases.tasks import send_case_result
-
-    # With the database task backend the task row commits or rolls back with the answer.
-    send_case_result.enqueue(case.pk)
-    return case
-
-
-@transaction.atomic
-def do_resend_result(actor: Member, case: Case) -> None:
-    """Send the result e-mail again (after a mail failure, or a corrected address)."""
-    case = _locked(case)
-    if case.status not in (CaseStatus.ANSWERED, CaseStatus.CLOSED) or case.notified_at:
-        raise ValidationError("다시 보낼 처리 결과가 없습니다.", code="nothing")
-    record(
-        "case.notify_retry",
-        actor=actor,
-        tenant_id=case.tenant_id,
-        subjects=[case.subject],
-        purpose=PURPOSE,
-        detail={"case": case.pk},
-    )
-    from jikim.cases.tasks import send_case_result
-
-    send_case_result.enqueue(case.pk)
 
 
 def case_subjects(case: Case) -> list[str]:

@@ -12,10 +12,10 @@ from django.db import transaction
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
-from jikim.cases import audio, recordings
+from jikim.cases import audio, frozen, recordings
 from jikim.cases.actions.complaints import hold_for_case
 from jikim.cases.models import Case, Consultation, NoticeMethod, Recording
-from jikim.vault import keyring
+from jikim.vault import access, keyring
 from jikim.vault.fields import new_subject
 
 RECORDING_PURPOSE = "call_recording"
@@ -122,8 +122,19 @@ def check_upload(consultation: Consultation, data: bytes) -> str:
 def do_attach_recording(actor: Member, consultation: Consultation, *, data: bytes) -> Recording:
     """Seal the audio under a new key of its own onto the recordings storage, then record
     it. The file is written first (storage is not transactional) and removed again if
-    the database part fails, so no row points at nothing and no file is left behind."""
+    the database part fails, so no row points at nothing and no file is left behind.
+    Refused for a call about a customer whose request is pending (C6-03)."""
     fmt = check_upload(consultation, data)
+    subjects = frozen.consultation_subjects(consultation)
+    if access.frozen(subjects):
+        raise frozen.refuse(
+            actor,
+            tenant_id=consultation.tenant_id,
+            subjects=subjects,
+            attempted="recording.upload",
+            detail={"consultation": consultation.pk},
+            purpose=RECORDING_PURPOSE,
+        )
     subject = new_subject("v")
     name = recordings.seal_to_storage(subject, io.BytesIO(data), len(data))
     try:
