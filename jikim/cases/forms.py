@@ -76,7 +76,22 @@ class SellerCaseForm(GuardedTextMixin, forms.Form):
     guarded = ("body",)
     plain_guarded = ("title",)
     order_no = forms.CharField(
-        label="주문번호", max_length=120, error_messages=_required("주문번호")
+        label="주문번호 또는 상품주문번호",
+        max_length=120,
+        help_text="주문번호에 상품주문이 여러 건이면 그중 하나를 고르게 됩니다.",
+        error_messages=_required("주문번호"),
+    )
+    order_line = forms.TypedChoiceField(
+        label="상품주문 (수취인은 가려서 표시)",
+        choices=[],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "민원에 해당하는 상품주문을 고르세요.",
+            "invalid_choice": "민원에 해당하는 상품주문을 목록에서 고르세요.",
+        },
     )
     from_recipient = forms.TypedChoiceField(
         label="민원인",
@@ -105,6 +120,13 @@ class SellerCaseForm(GuardedTextMixin, forms.Form):
     identity_confirmed = forms.BooleanField(
         label="민원인이 본인임을 확인했습니다 (수취인 이름·연락처 대조 등)", required=False
     )
+
+    def offer_lines(self, lines: list[tuple[int, str]]) -> None:
+        """The order number covers several lines: the staff must choose one."""
+        field = self.fields["order_line"]
+        field.choices = lines  # type: ignore[attr-defined]
+        field.required = True
+        field.widget = forms.RadioSelect(choices=lines)
 
 
 class MemberComplaintForm(GuardedTextMixin, forms.Form):

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from jikim.accounts.models import Member
 from jikim.audit.records import record
-from jikim.cases import actions
+from jikim.cases import actions, orderlines
 from jikim.cases.desks import Desk, desk_for
 from jikim.cases.forms import (
     AnswerForm,
@@ -90,17 +90,15 @@ def case_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     )
 
 
-def _order_of(desk: Desk, number: str) -> Order | None:
-    number = number.strip()
-    orders = Order.objects.filter(tenant=desk.tenant).order_by("pk")
-    return orders.filter(order_no=number).first() or orders.filter(product_order_no=number).first()
-
-
 @login_required
 def case_new(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     desk = desk_for(request, slug, "handle_cases")
     form_class = MemberComplaintForm if desk.is_console else SellerCaseForm
     form: Any = form_class(request.POST or None, initial=_initial(desk, request))
+    if request.method == "POST" and desk.tenant is not None and not desk.is_console:
+        found = orderlines.lines(desk.tenant, request.POST.get("order_no", ""))
+        if len(found) > 1:
+            form.offer_lines(orderlines.choices(desk.member, desk.tenant, found))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -141,9 +139,7 @@ def _receive(desk: Desk, data: dict[str, Any]) -> Case:
             contact_email=data["contact_email"],
         )
     assert desk.tenant is not None
-    order = _order_of(desk, data["order_no"])
-    if order is None:
-        raise ValidationError("이 판매자의 주문 중 그런 주문번호가 없습니다.")
+    order = orderlines.chosen(desk.tenant, data["order_no"], data.get("order_line"))
     return actions.do_receive_seller_case(
         desk.member,
         desk.tenant,
