@@ -21,7 +21,7 @@ from jikim import clock
 from jikim.accounts.models import Member, Membership, Tenant
 from jikim.accounts.roles import TenantRole, operator_role_allows, tenant_role_allows
 from jikim.audit.records import record
-from jikim.billing import books
+from jikim.billing import books, tasks
 from jikim.billing.gateways import GatewayError
 from jikim.billing.models import (
     Invoice,
@@ -161,6 +161,8 @@ def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
         detail={"invoice": invoice.number, "total": invoice.total, "system": _who(actor) is None},
     )
     _sync_unpaid_hold(actor, tenant)
+    # With the database task backend the task row commits or rolls back with the invoice.
+    tasks.send_invoice_issued.enqueue(invoice.pk)
     return invoice
 
 
@@ -183,6 +185,42 @@ def issue_month(actor: Any, month: str) -> tuple[list[Invoice], int]:
         except ValidationError:
             skipped += 1
     return issued, skipped
+
+
+def notify_overdue(actor: Any) -> int:
+    """The daily run: tell the owners of every invoice still unpaid after its due date,
+    once per invoice. Returns how many invoices were newly found overdue."""
+    today = clock.local(clock.now()).date()
+    late = Invoice.objects.filter(
+        status=InvoiceStatus.ISSUED, due_on__lt=today, overdue_notified_at__isnull=True
+    )
+    return sum(_mark_overdue(actor, pk) for pk in late.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def _mark_overdue(actor: Any, invoice_id: int) -> bool:
+    _operator(actor)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+    today = clock.local(clock.now()).date()
+    if (
+        invoice.status != InvoiceStatus.ISSUED
+        or invoice.due_on >= today
+        or invoice.overdue_notified_at is not None
+        or books.outstanding(invoice) <= 0
+    ):
+        return False
+    invoice.overdue_notified_at = clock.now()
+    invoice.save(update_fields=["overdue_notified_at"])
+    record(
+        "billing.invoice_overdue",
+        actor=_who(actor),
+        tenant_id=invoice.tenant_id,
+        subjects=[invoice.subject],
+        purpose=PURPOSE,
+        detail={"invoice": invoice.number, "outstanding": books.outstanding(invoice)},
+    )
+    tasks.send_invoice_overdue.enqueue(invoice.pk)
+    return True
 
 
 @transaction.atomic

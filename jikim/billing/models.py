@@ -83,6 +83,8 @@ class Invoice(models.Model):
     )
     settled_at = models.DateTimeField("완납·취소일시", null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # When the owners were told it is past its due date (once per invoice).
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-month", "-pk"]

@@ -16,7 +16,7 @@ from django.db import transaction
 from jikim import clock
 from jikim.accounts.models import Member
 from jikim.audit.records import record
-from jikim.billing import books, gateways
+from jikim.billing import books, gateways, tasks
 from jikim.billing.actions import (
     PURPOSE,
     _gateway_error,
@@ -92,6 +92,7 @@ def _record_payment(
         },
     )
     _sync_unpaid_hold(actor, invoice.tenant)
+    tasks.send_payment_received.enqueue(payment.pk)
     return payment
 
 
