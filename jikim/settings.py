@@ -271,6 +271,9 @@ ACCOUNT_USERNAME_VALIDATORS = "jikim.accounts.validators.login_id_validators"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# The member hears of a changed password, address or second factor at once (from where and
+# when): a change they did not make is a taken-over account.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[지킴] "

@@ -335,7 +335,7 @@ def do_set_operator_role(
             raise PermissionDenied
     if role and role not in OperatorRole.values:
         raise ValueError("unknown operator role")
-    target = Member.objects.select_for_update().get(pk=target.pk)
+    given, target = target, Member.objects.select_for_update().get(pk=target.pk)
     if role and target.withdrawn_at is not None:
         raise ValidationError("탈퇴한 회원에게는 운영자 역할을 줄 수 없습니다.", code="withdrawn")
     before = target.operator_role
@@ -347,7 +347,7 @@ def do_set_operator_role(
             "개인정보 보호책임자는 최소 한 명 있어야 합니다. 다른 사람을 먼저 지정하세요.",
             code="last_privacy_officer",
         )
-    target.operator_role = role
+    target.operator_role = given.operator_role = role
     target.save(update_fields=["operator_role"])
     record(
         Action.OPERATOR_ROLE,
