@@ -29,6 +29,7 @@ def environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
         "EMAIL_URL": "smtp://mail.example.com:587",
+        "JIKIM_BILLING_BANK_ACCOUNT": "지킴은행 100-000-000000 (주)지킴",
         "JIKIM_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "jikim.settings",
         **overrides,

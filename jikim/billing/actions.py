@@ -28,6 +28,7 @@ from jikim.billing.models import (
     InvoiceStatus,
     Plan,
     Subscription,
+    vat_of,
 )
 from jikim.retention import actions as retention_actions
 from jikim.retention.models import Hold, HoldKind
@@ -112,7 +113,8 @@ def do_subscribe(actor: Member, tenant: Tenant, plan: Plan) -> Subscription:
 
 
 def subscription_for(tenant: Tenant, month: str) -> Subscription | None:
-    """The plan in force at the end of the month (no proration: a month used is billed)."""
+    """The plan in force at the end of the month: a month is billed on it (a plan changed
+    within a month is not split)."""
     start, following = books.parse_month(month)
     return (
         Subscription.objects.filter(tenant=tenant, started_at__lt=following)
@@ -121,6 +123,24 @@ def subscription_for(tenant: Tenant, month: str) -> Subscription | None:
         .order_by("-started_at", "-pk")
         .first()
     )
+
+
+def first_month_share(tenant: Tenant, month: str) -> tuple[dt.date, int, int] | None:
+    """For the seller's first month, begun after its first day: (the day the plan began,
+    the days from it to the month's end, the days of the month) — billed by the day
+    (일할 계산). None for a month used whole."""
+    start, following = books.parse_month(month)
+    began = (
+        Subscription.objects.filter(tenant=tenant)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if began is None or began <= start:
+        return None
+    first_day = clock.local(began).date()
+    month_days = (following.date() - start.date()).days
+    return first_day, (following.date() - first_day).days, month_days
 
 
 @transaction.atomic
@@ -136,10 +156,14 @@ def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
     subscription = subscription_for(tenant, month)
     if subscription is None:
         raise ValidationError("이 달에 이용한 요금제가 없습니다.", code="no_plan")
-    supply = subscription.plan.monthly_price
-    if supply == 0:
+    price = subscription.plan.monthly_price
+    if price == 0:
         raise ValidationError("무료 요금제는 청구하지 않습니다.", code="free")
-    vat = supply // 10  # 부가가치세 10%, 원 미만 절사
+    share = first_month_share(tenant, month)
+    supply = price * share[1] // share[2] if share else price  # 일할 계산, 원 미만 절사
+    if supply == 0:
+        raise ValidationError("이 달에 청구할 이용료가 없습니다.", code="free")
+    vat = vat_of(supply)
     invoice = Invoice.objects.create(
         tenant=tenant,
         subscription=subscription,
@@ -148,6 +172,8 @@ def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
         plan_name=subscription.plan.name,
         supply_amount=supply,
         vat_amount=vat,
+        billed_from=share[0] if share else None,
+        billed_days=share[1] if share else None,
         total=supply + vat,
         issued_at=now,
         due_on=clock.local(now).date() + dt.timedelta(days=settings.BILLING_DUE_DAYS),
@@ -158,7 +184,12 @@ def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
         tenant_id=tenant.pk,
         subjects=[invoice.subject],
         purpose=PURPOSE,
-        detail={"invoice": invoice.number, "total": invoice.total, "system": _who(actor) is None},
+        detail={
+            "invoice": invoice.number,
+            "total": invoice.total,
+            "billed_days": invoice.billed_days,
+            "system": _who(actor) is None,
+        },
     )
     _sync_unpaid_hold(actor, tenant)
     # With the database task backend the task row commits or rolls back with the invoice.

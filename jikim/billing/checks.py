@@ -60,3 +60,20 @@ def check_gateways(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
             )
         )
     return errors
+
+
+@checks.register(deploy=True)
+def check_bank_account(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """With bank transfer offered (the default) and no account set, every invoice would
+    tell the seller to pay into nothing."""
+    if settings.DEBUG or not gateways.bank_account_missing():
+        return []
+    return [
+        checks.Error(
+            "bank transfer is offered but JIKIM_BILLING_BANK_ACCOUNT is not set: invoices "
+            "would name no account to pay into",
+            hint='Set JIKIM_BILLING_BANK_ACCOUNT to "은행 계좌번호 예금주", or take '
+            "bank_transfer out of JIKIM_BILLING_GATEWAYS.",
+            id="billing.E005",
+        )
+    ]

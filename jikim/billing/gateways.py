@@ -103,7 +103,9 @@ class BankTransfer:
             gateway=self.code,
             action="",
             fields={
-                "account": settings.BILLING_BANK_ACCOUNT or "(운영사 계좌 미설정)",
+                # Empty when the operator set none: the page then says to ask, never
+                # shows a placeholder as if it were an account.
+                "account": bank_account(),
                 "amount": str(order.price),
                 # Asking for the invoice number as the depositor's memo lets staff match
                 # the deposit without asking anyone for personal data.
@@ -166,6 +168,18 @@ def enabled() -> list[Gateway]:
     by default)."""
     every = _all()
     return [every[code] for code in settings.BILLING_GATEWAYS if code in every]
+
+
+def bank_account() -> str:
+    """The operator's account for deposits ("은행 계좌번호 예금주"), when bank transfer is
+    offered; empty when it is not, or when nobody has set one."""
+    offered = "bank_transfer" in settings.BILLING_GATEWAYS
+    return settings.BILLING_BANK_ACCOUNT.strip() if offered else ""
+
+
+def bank_account_missing() -> bool:
+    """Bank transfer is offered with no account to pay into: nobody could pay that way."""
+    return "bank_transfer" in settings.BILLING_GATEWAYS and not bank_account()
 
 
 def get(code: str) -> Gateway:

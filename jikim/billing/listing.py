@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from jikim.billing.models import Invoice, Payment, Refund
+from jikim.billing.models import Invoice, InvoiceStatus, Payment, Refund
 from jikim.vault import access
 from jikim.vault.pii import Pii
 
@@ -22,6 +22,14 @@ class InvoiceRow:
     invoice: Invoice
     received: int
     outstanding: int
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages say it: an unpaid invoice with money on it is partly
+        paid, and says what is left."""
+        if self.invoice.status == InvoiceStatus.ISSUED and self.received > 0:
+            return f"일부 납부 (남은 금액 {self.outstanding:,}원)"
+        return str(self.invoice.get_status_display())
 
 
 def _sum(queryset: QuerySet[Any], key: str) -> Coalesce:

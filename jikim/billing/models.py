@@ -11,11 +11,18 @@ for it, and the gateway adapters copy only named, non-card fields of a result.
 
 from __future__ import annotations
 
+import calendar
+
 from django.db import models
 
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.vault.fields import PersonalDataField, SubjectField
+
+
+def vat_of(supply: int) -> int:
+    """부가가치세 10%, 원 미만 절사."""
+    return supply // 10
 
 
 class Plan(models.Model):
@@ -31,6 +38,11 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def monthly_total(self) -> int:
+        """What a whole month costs with VAT, as the plan choice says it up front."""
+        return self.monthly_price + vat_of(self.monthly_price)
 
 
 class Subscription(models.Model):
@@ -83,6 +95,9 @@ class Invoice(models.Model):
     )
     settled_at = models.DateTimeField("완납·취소일시", null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # A first month billed by the day (일할 계산): from this day to the month's end.
+    billed_from = models.DateField("일할 계산 시작일", null=True, blank=True)
+    billed_days = models.PositiveSmallIntegerField("일할 계산 일수", null=True, blank=True)
     # When the owners were told it is past its due date (once per invoice).
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
@@ -99,6 +114,11 @@ class Invoice(models.Model):
     @property
     def settled(self) -> bool:
         return self.status in SETTLED
+
+    @property
+    def month_days(self) -> int:
+        year, month = (int(part) for part in self.month.split("-"))
+        return calendar.monthrange(year, month)[1]
 
 
 class PaymentMethod(models.TextChoices):

@@ -64,12 +64,6 @@ def _send(invoice: Invoice, subject: str, template: str, context: dict[str, Any]
         return (connection.send_messages(batch) or 0) if batch else 0
 
 
-def _bank_account() -> str:
-    """The operator's account for deposits, when bank transfer is offered and set up."""
-    enabled = {g.code for g in gateways.enabled()}
-    return settings.BILLING_BANK_ACCOUNT if "bank_transfer" in enabled else ""
-
-
 @task()
 def send_invoice_issued(invoice_id: int) -> None:
     invoice = Invoice.objects.select_related("tenant").get(pk=invoice_id)
@@ -79,7 +73,7 @@ def send_invoice_issued(invoice_id: int) -> None:
         invoice,
         f"{invoice.month} 이용요금 청구서 ({invoice.number})",
         "invoice_issued",
-        {"bank_account": _bank_account()},
+        {"bank_account": gateways.bank_account()},
     )
 
 
@@ -105,5 +99,5 @@ def send_invoice_overdue(invoice_id: int) -> None:
         invoice,
         f"납부기한이 지난 이용요금이 있습니다 ({invoice.number})",
         "invoice_overdue",
-        {"outstanding": outstanding, "bank_account": _bank_account()},
+        {"outstanding": outstanding, "bank_account": gateways.bank_account()},
     )

@@ -65,7 +65,8 @@ def billing_plan(request: HttpRequest, slug: str) -> HttpResponse:
             done = "요금제를 변경했습니다" if changed.exists() else "요금제에 가입했습니다"
             messages.success(
                 request,
-                f"{done}: {chosen.plan.name}. 이번 달부터 월말 기준으로 청구합니다 (부가세 별도).",
+                f"{done}: {chosen.plan.name}. 매달 월말 기준으로 청구하며, 처음 가입한 달은 "
+                "가입일부터 월말까지 일할 계산합니다 (부가세 별도).",
             )
     return redirect("billing", slug=slug)
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from jikim import clock
 from jikim.accounts.models import Tenant
 from jikim.accounts.roles import operator_role_allows
-from jikim.billing import actions, listing, payment_actions
+from jikim.billing import actions, gateways, listing, payment_actions
 from jikim.billing.forms import (
     BankTransferForm,
     MonthForm,
@@ -59,6 +59,7 @@ def console_billing(request: HttpRequest) -> HttpResponse:
             "statuses": InvoiceStatus.choices,
             "invoices": listing.invoice_rows(invoices),
             "month_form": MonthForm(initial={"month": last_month}),
+            "bank_account_missing": gateways.bank_account_missing(),
         },
     )
 
@@ -79,6 +80,7 @@ def console_billing_invoice(request: HttpRequest, invoice_id: int) -> HttpRespon
             "confirm_form": BankTransferForm(),
             "refund_form": RefundForm(),
             "cancel_form": ReasonForm(),
+            "bank_account_missing": gateways.bank_account_missing(),
         },
     )
 

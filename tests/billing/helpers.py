@@ -8,7 +8,7 @@ from typing import Any
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.billing import actions, payment_actions
-from jikim.billing.models import Invoice, Payment, Plan
+from jikim.billing.models import Invoice, Payment, Plan, Subscription
 from jikim.vault import access
 from tests.audit.support import make_operator
 
@@ -20,10 +20,18 @@ def plan(name: str = "기본", price: int = 30_000) -> Plan:
     return Plan.objects.get_or_create(name=name, defaults={"monthly_price": price})[0]
 
 
-def subscribe(owner: Member, slug: str | None = None, *, price: int = 30_000) -> Tenant:
+def subscribe(
+    owner: Member, slug: str | None = None, *, price: int = 30_000, whole_month: bool = True
+) -> Tenant:
+    """The owner chooses the plan now. `whole_month`: as if on it since the month began, so
+    that this month is billed whole; False keeps the real start (a first month is then
+    billed by the day)."""
     tenant = Tenant.objects.get(slug=slug or owner.login_id)
     name = "기본" if price == 30_000 else f"요금제 {price}"
-    actions.do_subscribe(owner, tenant, plan(name, price))
+    subscription = actions.do_subscribe(owner, tenant, plan(name, price))
+    if whole_month:
+        began = clock.local(clock.now()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        Subscription.objects.filter(pk=subscription.pk).update(started_at=began)
     return tenant
 
 

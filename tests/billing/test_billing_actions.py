@@ -217,7 +217,7 @@ def test_only_the_owner_chooses_the_plan(alice, staff_of_alice) -> None:
 
 def test_a_month_is_billed_on_the_plan_in_force_at_its_end(alice) -> None:
     tenant = Tenant.objects.get(slug="alice")
-    with time_machine.travel(dt.datetime(2026, 10, 3, tzinfo=clock.SEOUL), tick=False):
+    with time_machine.travel(dt.datetime(2026, 9, 25, tzinfo=clock.SEOUL), tick=False):
         actions.do_subscribe(alice, tenant, helpers.plan())
     with time_machine.travel(dt.datetime(2026, 10, 20, tzinfo=clock.SEOUL), tick=False):
         actions.do_subscribe(alice, tenant, helpers.plan("프로", 90_000))
@@ -245,4 +245,4 @@ def test_the_billing_page_says_when_there_is_no_plan_to_choose(alice, login) -> 
     assert "선택할 수 있는 요금제가 아직 마련되지 않았습니다" in page
     helpers.plan("스탠다드", 40_000)
     page = login(alice).get("/t/alice/billing/").content.decode()
-    assert "마련되지 않았습니다" not in page and "스탠다드 (월 40,000원)" in page
+    assert "마련되지 않았습니다" not in page and "스탠다드 (월 40,000원, 부가세 별도" in page

@@ -1,0 +1,100 @@
+"""What the seller and the billing desk read on an invoice: a partly paid one says so and
+what is left; a first month begun late is billed by the day and says so; the plan choice
+says up front that VAT comes on top; an installation with bank transfer but no account says
+so (and `check --deploy` fails) instead of showing a placeholder as the account; the
+invoice number takes the right particle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from jikim import clock
+from jikim.accounts.models import Tenant
+from jikim.billing import actions
+from jikim.billing.checks import check_bank_account
+from jikim.billing.models import Plan
+from jikim.billing.templatetags.particles import eul_reul
+from jikim.vault import access
+from tests.billing import helpers
+
+pytestmark = pytest.mark.django_db
+NOV30 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=clock.SEOUL)
+ACCOUNT = "지킴은행 100-000-000000 (주)지킴"
+
+
+@pytest.fixture(autouse=True)
+def _staff(db) -> None:
+    helpers.staff().refresh_from_db()  # made once; later calls read it back
+
+
+def test_a_partly_paid_invoice_says_so_and_what_is_left(alice, login) -> None:
+    invoice = helpers.issue(helpers.subscribe(alice))
+    helpers.pay_by_bank(invoice, amount=13_000)
+    owner, desk = login(alice), login(helpers.staff())
+    pages = [
+        owner.get(f"/t/alice/billing/invoices/{invoice.pk}/"),
+        owner.get("/t/alice/billing/"),
+        desk.get(f"/console/billing/invoices/{invoice.pk}/"),
+        desk.get("/console/billing/?status=issued"),
+    ]
+    for response in pages:
+        page = response.content.decode()
+        assert "일부 납부 (남은 금액 20,000원)" in page, response.request["PATH_INFO"]
+    status = pages[0].content.decode().split('data-testid="status">')[1].split("<")[0]
+    assert "미납" not in status
+
+
+def test_a_plan_chosen_on_the_30th_is_billed_for_one_day_then_whole_months(alice, login) -> None:
+    owner, tenant = login(alice), Tenant.objects.get(slug="alice")
+    plan = helpers.plan("기본", 29_000)
+    with time_machine.travel(NOV30, tick=False):
+        owner.post("/t/alice/billing/plan/", {"plan": plan.pk})
+        first = actions.do_issue_invoice(access.SYSTEM, tenant, "2026-11")
+        page = owner.get(f"/t/alice/billing/invoices/{first.pk}/").content.decode()
+    # 29,000원 × 1/30 (원 미만 절사) + 부가세 10%
+    assert (first.supply_amount, first.vat_amount, first.total) == (966, 96, 1_062)
+    assert (first.billed_from, first.billed_days) == (dt.date(2026, 11, 30), 1)
+    assert "2026-11-30 ~ 2026-11 말일 (30일 중 1일, 일할 계산)" in page
+    assert "1,062원" in page
+    with time_machine.travel(NOV30 + dt.timedelta(days=2), tick=False):
+        december = actions.do_issue_invoice(access.SYSTEM, tenant, "2026-12")
+    assert (december.total, december.billed_days) == (31_900, None)
+
+
+def test_the_plan_choice_says_vat_comes_on_top(alice, login) -> None:
+    Plan.objects.create(name="기본", monthly_price=29_000)
+    page = login(alice).get("/t/alice/billing/").content.decode()
+    assert "기본 (월 29,000원, 부가세 별도 · 포함 31,900원)" in page
+    assert "일할 계산" in page
+
+
+def test_without_a_bank_account_nobody_is_shown_a_placeholder(alice, login, settings) -> None:
+    settings.BILLING_BANK_ACCOUNT = ""
+    invoice = helpers.issue(helpers.subscribe(alice))
+    page = login(alice).get(f"/t/alice/billing/invoices/{invoice.pk}/").content.decode()
+    assert "미설정" not in page and "입금 계좌:" not in page
+    assert 'data-testid="no-bank-account"' in page
+    console = login(helpers.staff()).get("/console/billing/").content.decode()
+    assert 'data-testid="bank-account-missing"' in console
+    settings.DEBUG = False
+    assert [e.id for e in check_bank_account()] == ["billing.E005"]
+
+    settings.BILLING_BANK_ACCOUNT = ACCOUNT
+    page = login(alice).get(f"/t/alice/billing/invoices/{invoice.pk}/").content.decode()
+    assert f"입금 계좌: {ACCOUNT}" in page
+    assert f"청구번호 <b>{eul_reul(invoice.number)}</b> 적어" in page
+    console = login(helpers.staff()).get("/console/billing/").content.decode()
+    assert 'data-testid="bank-account-missing"' not in console
+    assert check_bank_account() == []
+
+
+def test_the_invoice_number_takes_the_particle_it_is_read_with() -> None:
+    assert eul_reul("202611-000001") == "202611-000001을"  # 일
+    assert eul_reul("202611-000002") == "202611-000002를"  # 이
+    assert eul_reul("202611-000010") == "202611-000010을"  # 영
+    assert eul_reul("202611-000005") == "202611-000005를"  # 오
+    assert eul_reul("청구서") == "청구서를" and eul_reul("청구번호") == "청구번호를"
+    assert eul_reul("요금") == "요금을"
