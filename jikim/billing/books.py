@@ -39,6 +39,11 @@ def outstanding(invoice: Invoice) -> int:
     return max(invoice.total - net_received(invoice), 0)
 
 
+def refund_due(invoice: Invoice) -> int:
+    """Money received beyond the invoice (a deposit larger than owed) not yet given back."""
+    return max(net_received(invoice) - invoice.total, 0)
+
+
 def last_transaction_at(invoice: Invoice) -> dt.datetime:
     """The latest event of this book line: issue, settlement, payment or refund."""
     moments = [invoice.issued_at, invoice.settled_at]

@@ -78,6 +78,11 @@ class BankTransferForm(forms.Form):
     )
     payer_phone = forms.CharField(label="연락처(선택)", max_length=20, required=False)
     reference = forms.CharField(label="은행 거래 참조번호(선택)", max_length=60, required=False)
+    excess_confirmed = forms.BooleanField(
+        label="초과 입금 확인: 남은 청구액보다 많이 들어온 돈을 그대로 수납하고 초과분은 환불할 "
+        "금액으로 기록",
+        required=False,
+    )
 
     def clean_payer_phone(self) -> str:
         value = self.cleaned_data.get("payer_phone", "")
@@ -95,6 +100,7 @@ class BankTransferForm(forms.Form):
             "payer_name": "",  # a bank statement shows only the depositor's name
             "payer_phone": data["payer_phone"],
             "reference": data["reference"],
+            "excess_confirmed": "1" if data["excess_confirmed"] else "",
         }
 
 

@@ -120,12 +120,8 @@ class BankTransfer:
             raise GatewayError("입금액은 숫자(원)로 입력하세요.", code="amount") from None
         if amount <= 0:
             raise GatewayError("입금액은 1원 이상이어야 합니다.", code="amount")
-        if amount > order.price:
-            raise GatewayError(
-                f"입금액이 남은 청구액({order.price:,}원)보다 많습니다. "
-                "초과분은 받지 말고 돌려주세요.",
-                code="amount",
-            )
+        # More than is owed is the action's question (payment_actions): the money is in
+        # the bank already, so it is recorded, with the excess as a refund due.
         try:
             paid_at = dt.datetime.fromisoformat(str(result.get("paid_at", "")))
         except ValueError:

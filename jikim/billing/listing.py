@@ -24,11 +24,18 @@ class InvoiceRow:
     outstanding: int
 
     @property
+    def refund_due(self) -> int:
+        """Received beyond the invoice and not yet given back (as books.refund_due)."""
+        return max(self.received - self.invoice.total, 0)
+
+    @property
     def status_label(self) -> str:
         """The status as the pages say it: an unpaid invoice with money on it is partly
-        paid, and says what is left."""
+        paid, and says what is left; a paid one with money to give back says how much."""
         if self.invoice.status == InvoiceStatus.ISSUED and self.received > 0:
             return f"일부 납부 (남은 금액 {self.outstanding:,}원)"
+        if self.invoice.status == InvoiceStatus.PAID and self.refund_due:
+            return f"완납 (초과 입금 {self.refund_due:,}원 환불 예정)"
         return str(self.invoice.get_status_display())
 
 

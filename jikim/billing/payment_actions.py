@@ -51,14 +51,22 @@ def _settle(invoice: Invoice, now: dt.datetime) -> None:
 
 
 def _record_payment(
-    actor: Any, invoice: Invoice, approval: Approval, *, gateway: str, confirmed_by: Any = None
+    actor: Any,
+    invoice: Invoice,
+    approval: Approval,
+    *,
+    gateway: str,
+    confirmed_by: Any = None,
+    excess_received: bool = False,
 ) -> Payment:
-    """Inside the caller's transaction, with the tenant locked."""
+    """Inside the caller's transaction, with the tenant locked. `excess_received`: money
+    already in the bank beyond what is owed is recorded whole; the excess is then a refund
+    due on the invoice (books.refund_due) until a refund records it given back."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status != InvoiceStatus.ISSUED:
         raise ValidationError("이미 완납되었거나 취소된 청구서입니다.", code="settled")
     due = books.outstanding(invoice)
-    if not 0 < approval.amount <= due:
+    if not 0 < approval.amount <= due and not (excess_received and 0 < due < approval.amount):
         raise ValidationError(f"결제액이 남은 청구액({due:,}원)과 맞지 않습니다.", code="amount")
     payment = Payment(
         tenant_id=invoice.tenant_id,
@@ -89,6 +97,7 @@ def _record_payment(
             "amount": payment.amount,
             "method": payment.method,
             "settled": invoice.status == InvoiceStatus.PAID,
+            "excess": max(payment.amount - due, 0),
         },
     )
     _sync_unpaid_hold(actor, invoice.tenant)
@@ -98,15 +107,29 @@ def _record_payment(
 
 @transaction.atomic
 def do_confirm_bank_transfer(actor: Any, invoice: Invoice, data: Mapping[str, str]) -> Payment:
-    """Staff confirm a deposit they see on the operator's bank statement."""
+    """Staff confirm a deposit they see on the operator's bank statement. A deposit larger
+    than what is owed is already the seller's money in our bank: with `excess_confirmed`
+    it is recorded whole and the excess stays on the invoice as a refund due."""
     _operator(actor)
     _locked(invoice.tenant)
     gateway = gateways.BankTransfer()
+    due = books.outstanding(invoice)
     try:
-        approval = gateway.verify(data, Order(oid=invoice.number, price=books.outstanding(invoice)))
+        approval = gateway.verify(data, Order(oid=invoice.number, price=due))
     except GatewayError as exc:
         raise _gateway_error(exc) from None
-    return _record_payment(actor, invoice, approval, gateway=gateway.code, confirmed_by=actor)
+    confirmed = str(data.get("excess_confirmed", "")) == "1"
+    excess = approval.amount - due
+    if excess > 0 and due > 0 and not confirmed:
+        raise ValidationError(
+            f"입금액이 남은 청구액({due:,}원)보다 {excess:,}원 많습니다. 통장에 들어온 "
+            "금액이 맞다면 '초과 입금 확인'을 선택하고 다시 수납 처리하세요. 초과분은 "
+            "환불할 금액으로 남습니다.",
+            code="excess",
+        )
+    return _record_payment(
+        actor, invoice, approval, gateway=gateway.code, confirmed_by=actor, excess_received=True
+    )
 
 
 @transaction.atomic

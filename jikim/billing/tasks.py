@@ -85,7 +85,11 @@ def send_payment_received(payment_id: int) -> None:
         invoice,
         f"이용요금 {payment.amount:,}원을 받았습니다 ({invoice.number})",
         "payment_received",
-        {"payment": payment, "outstanding": books.outstanding(invoice)},
+        {
+            "payment": payment,
+            "outstanding": books.outstanding(invoice),
+            "refund_due": books.refund_due(invoice),
+        },
     )
 
 
