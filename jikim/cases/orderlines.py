@@ -12,7 +12,7 @@ from jikim.shipping.models import Order, Party, PartyRole
 from jikim.vault import access
 
 PURPOSE = "complaint_handling"
-NOT_FOUND = "이 판매자의 주문 중 그런 주문번호·상품주문번호가 없습니다."
+NOT_FOUND = "이 판매자의 주문 중 그런 주문번호가 없습니다 (주문번호나 상품주문번호를 확인하세요)."
 CHOOSE = (
     "이 주문번호에는 상품주문이 여러 건 있습니다. 민원에 해당하는 상품주문을 고르거나 "
     "상품주문번호를 입력하세요."

@@ -82,4 +82,4 @@ def test_a_product_order_number_names_its_line(alice, login) -> None:
 
 def test_an_unknown_number_is_refused_in_korean(alice, login) -> None:
     page = _post(login(alice), "0000").content.decode()
-    assert "상품주문번호가 없습니다" in page and not Case.objects.exists()
+    assert "그런 주문번호가 없습니다" in page and not Case.objects.exists()
