@@ -207,7 +207,7 @@ class ContactForm(GuardedTextMixin, forms.Form):
 class AnswerForm(GuardedTextMixin, forms.Form):
     guarded = ("result",)
     result = forms.CharField(
-        label="처리 결과 (민원인에게 이메일로 보냅니다)",
+        label="처리 결과 (이메일 주소가 있으면 민원인에게 이메일로 보냅니다)",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages=_required("처리 결과"),

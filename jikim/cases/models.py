@@ -66,6 +66,17 @@ class DisputeKind(models.TextChoices):
     LAWSUIT = "lawsuit", "소송"
 
 
+class NotifyState(models.TextChoices):
+    """Where telling the complainant the result stands (C1-02: 처리결과 통보)."""
+
+    QUEUED = "queued", "이메일 발송 대기"
+    SENT = "sent", "이메일 발송"
+    NO_ADDRESS = "no_address", "보내지 않음 (이메일 주소 없음)"
+    FAILED = "failed", "이메일 발송 실패"
+    WITHHELD = "withheld", "보내지 않음 (처리 보류)"
+    PHONE = "phone", "전화로 안내"
+
+
 class Case(models.Model):
     kind = models.CharField("구분", max_length=10, choices=CaseKind.choices)
     # A seller's CS case belongs to its tenant; a member's complaint to the operator has none.
@@ -109,6 +120,9 @@ class Case(models.Model):
     answered_at = models.DateTimeField("답변 일시", null=True, blank=True)
     closed_at = models.DateTimeField("종결 일시", null=True, blank=True)
     notified_at = models.DateTimeField("결과 통지 일시", null=True, blank=True)
+    notify_state = models.CharField(
+        "결과 통지 상태", max_length=12, choices=NotifyState.choices, blank=True
+    )
 
     dispute_kind = models.CharField(
         "분쟁 구분", max_length=20, choices=DisputeKind.choices, blank=True
@@ -177,6 +191,7 @@ EVENT_LABELS = {
     "status": "상태 변경",
     "dispute": "분쟁 등록",
     "dispute_resolved": "분쟁 해결",
+    "notified_phone": "결과를 전화로 안내함",
 }
 
 

@@ -31,7 +31,14 @@ from jikim.cases.forms import (
     SellerCaseForm,
     UnmaskForm,
 )
-from jikim.cases.models import OPEN_FILTER, OPEN_STATUSES, Case, CaseKind, CaseStatus
+from jikim.cases.models import (
+    OPEN_FILTER,
+    OPEN_STATUSES,
+    Case,
+    CaseKind,
+    CaseStatus,
+    NotifyState,
+)
 from jikim.shipping.models import Order
 from jikim.vault import access
 
@@ -167,7 +174,19 @@ class NoFields(forms.Form):
 class Op:
     form: type[forms.Form]
     run: Callable[[Desk, Case, dict[str, Any]], Any]
-    done: str
+    done: str | Callable[[Any], str]
+
+    def told(self, result: Any) -> str:
+        return self.done if isinstance(self.done, str) else self.done(result)
+
+
+def _answered(case: Case) -> str:
+    if case.notify_state == NotifyState.QUEUED:
+        return "처리 결과를 등록했습니다. 민원인에게 결과 안내 메일을 곧 보냅니다."
+    return (
+        "처리 결과를 등록했습니다. 민원인의 이메일 주소가 없어 메일은 보내지 않습니다. "
+        "전화 등으로 결과를 안내한 뒤 '결과를 전화로 안내함'을 누르세요."
+    )
 
 
 OPS: dict[str, Op] = {
@@ -186,7 +205,7 @@ OPS: dict[str, Op] = {
     "answer": Op(
         AnswerForm,
         lambda d, c, f: actions.do_answer(d.member, c, result=f["result"]),
-        "처리 결과를 등록했습니다. 민원인에게 결과 안내 메일을 보냅니다.",
+        _answered,
     ),
     "dispute": Op(
         DisputeForm,
@@ -202,6 +221,11 @@ OPS: dict[str, Op] = {
         NoFields,
         lambda d, c, f: actions.do_resend_result(d.member, c),
         "처리 결과 안내 메일을 다시 보냅니다.",
+    ),
+    "phoned": Op(
+        NoFields,
+        lambda d, c, f: actions.do_record_phone_notice(d.member, c),
+        "결과를 전화로 안내했다고 기록했습니다.",
     ),
 }
 
@@ -228,11 +252,11 @@ def case_detail(request: HttpRequest, case_id: int, slug: str | None = None) -> 
             bound[op] = form
             if form.is_valid():
                 try:
-                    OPS[op].run(desk, case, form.cleaned_data)
+                    result = OPS[op].run(desk, case, form.cleaned_data)
                 except ValidationError as exc:
                     form.add_error(None, exc.messages[0])
                 else:
-                    messages.success(request, OPS[op].done)
+                    messages.success(request, OPS[op].told(result))
                     for notice in getattr(form, "masking_notices", list)():
                         messages.warning(request, notice)
                     return redirect(desk.url("case_detail", case.pk))

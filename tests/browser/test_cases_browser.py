@@ -75,7 +75,7 @@ def test_consultation_recording_playback_and_dispute_hold(
     assert "홍*동" in page.get_by_test_id("complainant").inner_text()
     page.get_by_role("button", name="조사 시작").click()
     page.get_by_label(re.compile("처리 결과")).fill("환불해 드렸습니다.")
-    page.get_by_role("button", name="결과 등록 및 이메일 통지").click()
+    page.get_by_role("button", name="결과 등록 및 통지").click()
     page.get_by_role("button", name="종결").click()
     page.get_by_test_id("case-status").filter(has_text="종결").wait_for()
     page.get_by_label("분쟁 구분").select_option("lawsuit")

@@ -19,7 +19,7 @@ from jikim.cases.actions.consultations import (
     do_end_consultation,
     do_log_consultation,
 )
-from jikim.cases.actions.results import do_answer, do_resend_result
+from jikim.cases.actions.results import do_answer, do_record_phone_notice, do_resend_result
 
 __all__ = [
     "NO_NOTICE",
@@ -34,6 +34,7 @@ __all__ = [
     "do_mark_dispute",
     "do_receive_member_complaint",
     "do_receive_seller_case",
+    "do_record_phone_notice",
     "do_resend_result",
     "do_resolve_dispute",
     "do_transition",
