@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import time_machine
+
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.billing import actions, payment_actions
@@ -73,3 +75,20 @@ def paid_invoice(owner: Member) -> tuple[Invoice, Payment]:
     payment = pay_by_bank(invoice)
     invoice.refresh_from_db()
     return invoice, payment
+
+
+def ended_unpaid_with_orders(owner: Member) -> tuple[Tenant, list[Any], Invoice]:
+    """A seller with delivered orders (T0), invoiced for January and not paying, whose
+    contract ended a day later: (its tenant, its recipients and senders, the invoice)."""
+    from tests.retention.helpers import T0, deliver, seller_with_orders
+
+    with time_machine.travel(T0, tick=False):
+        parties = seller_with_orders(owner)
+        tenant = subscribe(owner)
+        invoice = issue(tenant, "2026-01")
+    for party in parties:
+        deliver(party, T0)
+    with time_machine.travel(T0 + dt.timedelta(days=1), tick=False):
+        assert actions.do_end_contract(staff(), tenant, reason="이용 종료") == 1
+    tenant.refresh_from_db()
+    return tenant, parties, invoice

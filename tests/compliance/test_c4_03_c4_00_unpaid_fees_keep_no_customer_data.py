@@ -17,35 +17,18 @@ from django.core.management import call_command
 from django.db import connection
 
 from jikim.accounts import actions as account_actions
-from jikim.accounts.models import Tenant
-from jikim.billing import actions
 from jikim.billing.models import Invoice, Subscription
 from jikim.retention import actions as retention_actions
 from jikim.retention import rules, sweep
 from jikim.retention.forecast import forecast
 from jikim.retention.models import Hold, HoldKind
-from jikim.shipping.models import Party
 from jikim.vault import keyring
 from tests.audit.support import make_operator
 from tests.billing import helpers
-from tests.retention.helpers import T0, alive, deliver, seller_with_orders
+from tests.retention.helpers import T0, alive
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
-
-
-def _ended_unpaid(alice) -> tuple[Tenant, list[Party], Invoice]:
-    staff = helpers.staff()
-    with time_machine.travel(T0, tick=False):
-        parties = seller_with_orders(alice)
-        tenant = helpers.subscribe(alice)
-        invoice = helpers.issue(tenant, "2026-01")
-    for party in parties:
-        deliver(party, T0)
-    with time_machine.travel(T0 + DAY, tick=False):
-        assert actions.do_end_contract(staff, tenant, reason="이용 종료") == 1
-    tenant.refresh_from_db()
-    return tenant, parties, invoice
 
 
 def _sweep(at: dt.datetime) -> None:
@@ -60,7 +43,7 @@ def _home(client) -> str:
 
 
 def test_c4_03_c4_00_an_unpaid_invoice_keeps_the_owner_not_the_customers(alice) -> None:
-    tenant, parties, invoice = _ended_unpaid(alice)
+    tenant, parties, invoice = helpers.ended_unpaid_with_orders(alice)
     holds = Hold.objects.filter(reference=f"billing:{tenant.pk}", released_at__isnull=True)
     assert not holds.filter(tenant__isnull=False).exists(), "no hold on the whole seller"
     assert set(holds.values_list("subject", flat=True)) == {
@@ -87,7 +70,7 @@ def test_c4_03_c4_00_an_unpaid_invoice_keeps_the_owner_not_the_customers(alice) 
 
 
 def test_c4_03_c4_00_the_forecast_and_the_seller_home_say_what_the_sweep_does(alice, login) -> None:
-    tenant, parties, _ = _ended_unpaid(alice)
+    tenant, parties, _ = helpers.ended_unpaid_with_orders(alice)
     assert tenant.contract_ended_at is not None
     due = rules.rule("seller_contract_end").due(tenant.contract_ended_at)
     now = T0 + 2 * DAY
@@ -112,7 +95,7 @@ def test_c4_03_c4_00_the_forecast_and_the_seller_home_say_what_the_sweep_does(al
 def test_c4_00_a_legal_hold_on_the_whole_seller_keeps_everything_and_names_no_day(
     alice, login
 ) -> None:
-    tenant, parties, _ = _ended_unpaid(alice)
+    tenant, parties, _ = helpers.ended_unpaid_with_orders(alice)
     officer = make_operator("officer_l", "privacy_officer")
     retention_actions.do_place_hold(
         officer, kind=HoldKind.LEGAL, tenant=tenant, reason="수사기관 보존 요청", document="공문"
@@ -127,7 +110,7 @@ def test_c4_00_a_legal_hold_on_the_whole_seller_keeps_everything_and_names_no_da
 def test_c4_03_c4_00_holds_placed_on_the_whole_seller_before_are_narrowed(alice) -> None:
     """A seller-wide unpaid hold left by the earlier version is narrowed by the data
     migration: the owner and the fee records stay held, the customers' data is freed."""
-    tenant, parties, invoice = _ended_unpaid(alice)
+    tenant, parties, invoice = helpers.ended_unpaid_with_orders(alice)
     Hold.objects.filter(reference=f"billing:{tenant.pk}").delete()
     old = Hold.objects.create(
         kind=HoldKind.UNPAID, tenant=tenant, reason="해지 후 미납", reference=f"billing:{tenant.pk}"

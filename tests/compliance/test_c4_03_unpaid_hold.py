@@ -17,7 +17,7 @@ from jikim.retention.models import Hold, HoldKind
 from jikim.vault import keyring
 from tests.audit.support import make_operator
 from tests.billing import helpers
-from tests.retention.helpers import T0, alive, deliver, seller_with_orders
+from tests.retention.helpers import T0, alive
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
@@ -36,15 +36,7 @@ def test_c4_03_unpaid_fees_after_termination_hold_member_and_fee_records_until_p
     alice,
 ) -> None:
     staff = helpers.staff()
-    with time_machine.travel(T0, tick=False):
-        parties = seller_with_orders(alice)
-        tenant = helpers.subscribe(alice)
-        invoice = helpers.issue(tenant, "2026-01")
-    for party in parties:
-        deliver(party, T0)
-    with time_machine.travel(T0 + DAY, tick=False):
-        unpaid = actions.do_end_contract(staff, tenant, reason="이용 종료")
-    assert unpaid == 1
+    tenant, parties, invoice = helpers.ended_unpaid_with_orders(alice)
     holds = _active(tenant)
     assert {h.kind for h in holds} == {HoldKind.UNPAID}
     assert not [h for h in holds if h.tenant_id], "never the whole seller"
