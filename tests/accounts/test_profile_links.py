@@ -24,3 +24,11 @@ def test_the_staff_list_says_when_each_joined_and_was_last_seen(
     staff_of_alice("cs_agent")
     page = login(alice).get("/t/alice/staff/").content.decode()
     assert "합류일" in page and "마지막 로그인" in page
+
+
+def test_a_member_of_no_company_is_told_what_to_do_next(login) -> None:
+    from tests.conftest import create_member
+
+    page = login(create_member("left_staff")).get("/").content.decode()
+    assert "소속된 회사가 없습니다" in page and 'data-testid="no-company-next"' in page
+    assert 'href="/accounts/rights/"' in page and 'href="/accounts/withdraw/"' in page
