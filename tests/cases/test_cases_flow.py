@@ -208,3 +208,23 @@ def test_operator_cs_staff_take_a_members_complaint(alice, login) -> None:
     assert case.identity_method == "member_checked"
     admin = login(make_operator("sysadmin", "admin"))
     assert admin.get("/console/cases/").status_code == 403
+
+
+def test_a_withdrawn_members_complaint_is_taken_in_the_console(alice, login) -> None:
+    from jikim.accounts.actions import do_withdraw
+
+    do_withdraw(alice)
+    staff = login(make_operator("cs_kim", "cs_staff"))
+    response = staff.post(
+        "/console/cases/new/",
+        {
+            "login_id": "alice",
+            "channel": "phone",
+            "title": "탈퇴 전 청구 금액 이의",
+            "body": "탈퇴 전 마지막 청구가 잘못되었습니다.",
+            "identity_confirmed": "on",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.complainant_member == alice and case.kind == "member"
