@@ -25,6 +25,8 @@ from jikim.rights.models import Request
 from jikim.vault import access
 from jikim.vault.fields import PersonalDataField
 
+RECORDINGS = "상담 녹음"
+
 # The package's sections, in order: (what the section says first, what it says when empty).
 SECTIONS: dict[str, tuple[str, str]] = {
     "보유 개인정보": ("", "보유하고 있는 개인정보가 없습니다."),
@@ -41,7 +43,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     ),
     # Last, so each earlier section keeps its place (and its number on the page). Listed by
     # jikim.rights.package_recordings; the audio is given only on request, never linked.
-    "상담 녹음": (
+    RECORDINGS: (
         "상담 전화를 녹음한 파일입니다(녹음한다는 사실을 미리 알린 통화만 녹음합니다). 녹음 "
         "파일 자체는 이 결과에 담지 않았습니다. 들어 보시거나 사본을 받으시려면 열람을 다시 "
         "요구하면서 요구 내용에 통화 일시와 '청취' 또는 '사본'을 적어 주시면, 본인 확인 뒤 "
@@ -269,7 +271,7 @@ def build(req: Request) -> dict[str, Any]:
         "동의 내역": _consents(subjects),
         "제3자 제공 내역": _provisions(subjects),
         "처리 위탁": _processors(),
-        package_recordings.TITLE: recordings,
+        RECORDINGS: recordings,
     }
 
 

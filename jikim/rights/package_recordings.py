@@ -18,7 +18,6 @@ from jikim.retention.sources import BY_NAME
 from jikim.rights import holds
 from jikim.rights.package import HELD_DUE, NOT_YET_DUE, period_text, where
 
-TITLE = "상담 녹음"
 ON_REQUEST = "요청하시면 들려 드리거나 사본을 드립니다"
 
 

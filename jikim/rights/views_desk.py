@@ -30,6 +30,8 @@ def _cases(req: Request, actor: Member, scope: Scope | None) -> list[tuple[Any, 
     """The person's CS cases on the request's page, masked, each linked to its page on
     the desk that shows it: the seller's (`scope`) or the operator's."""
     tenant_id = scope.tenant.pk if scope is not None else None
+    if tenant_id != req.tenant_id:
+        return []
     cases = complaints.cases_shown(req, tenant_id)
     if not cases:
         return []
@@ -77,6 +79,8 @@ def _detail_context(req: Request, actor: Member, scope: Scope | None = None) -> 
         "documents": req.documents.all(),
         "parties": parties,
         "cases": cases,
+        # A seller's request seen from the console: its cases are the seller's to see.
+        "cases_elsewhere": scope is None and req.tenant_id is not None,
         "cases_kept_by_law": req.is_open
         and req.kind == Kind.DELETION
         and any(c.destroyed_at is None for c, *_ in cases),

@@ -89,3 +89,15 @@ def test_the_operators_page_of_a_members_request_lists_their_complaints(login) -
     table = _cases_table(officer.get(f"/console/rights/{req.pk}/").content.decode())
     assert f'<a href="/console/cases/{filed.pk}/">{filed.number}</a>' in table
     assert f"/console/cases/{other.pk}/" not in table
+
+
+def test_the_console_leaves_a_sellers_cases_to_the_seller(alice, login) -> None:
+    from tests.audit.support import make_operator
+
+    order, party = make_order(tenant_of(alice))
+    case = cs_case(alice, order)
+    req, _ = ask(Client(), party, "deletion")
+    officer = login(make_operator("officer", "privacy_officer"))
+    page = officer.get(f"/console/rights/{req.pk}/").content.decode()
+    assert "판매자 화면에서 확인합니다" in _cases_table(page)
+    assert f"/cases/{case.pk}/" not in page and case.number not in _cases_table(page)
