@@ -378,13 +378,13 @@ def ask(client: Client, method: str, path: str) -> int:
 def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The permissions `scope_for` was asked about, in order."""
     asked: list[str] = []
-    real = tenancy.tenant_role_allows
+    real = tenancy.tenant_allows
 
-    def spy(role: str, permission: str) -> bool:
+    def spy(role: str, permission: str, *, contract_ended: bool = False) -> bool:
         asked.append(permission)
-        return real(role, permission)
+        return real(role, permission, contract_ended=contract_ended)
 
-    monkeypatch.setattr(tenancy, "tenant_role_allows", spy)
+    monkeypatch.setattr(tenancy, "tenant_allows", spy)
     return asked
 
 

@@ -97,7 +97,7 @@ def test_the_kept_frame_is_the_frame_drawn_afresh(path: str, login_id: str, lang
             user = request.user if signed_in else AnonymousUser()
             context = {"csrf_token": TOKEN, "user": user, "nav_slug": "alice"}
             body = BODY.render(context, request=request)
-            nav = ("alice", "", False, False)
+            nav = ("alice", "", False, False, False)
             fresh = page_frame.draw(
                 "frame_body",
                 key,
