@@ -84,6 +84,9 @@ class Case(models.Model):
         Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="cases"
     )
     subject = SubjectField(prefix="c")
+    # The case's number at its desk (a seller's own, or the operator's), counted from 1:
+    # a number shared by every desk would show each seller the others' activity.
+    seq = models.PositiveIntegerField("민원 번호", null=True, editable=False)
     title = models.CharField("제목", max_length=120)
     channel = models.CharField("접수 경로", max_length=20, choices=Channel.choices)
     complainant_member = models.ForeignKey(
@@ -140,13 +143,21 @@ class Case(models.Model):
             models.Index(fields=["tenant", "status"], name="cases_by_tenant_status"),
             models.Index(fields=["status", "closed_at"], name="cases_by_closing"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "seq"], name="one_case_number_per_seller"),
+            models.UniqueConstraint(
+                fields=["seq"],
+                condition=models.Q(tenant__isnull=True),
+                name="one_operator_case_number",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"case {self.pk} ({self.status})"
 
     @property
     def number(self) -> str:
-        return f"#{self.pk}"
+        return f"#{self.seq or self.pk}"
 
     @property
     def in_dispute(self) -> bool:

@@ -95,7 +95,7 @@ def consultation_new(request: HttpRequest, slug: str | None = None) -> HttpRespo
 def _case(desk: Desk, number: int | None) -> Case | None:
     if number is None:
         return None
-    case = desk.cases().filter(pk=number).first()
+    case = desk.cases().filter(seq=number).first()
     if case is None:
         raise ValidationError("이 창구의 민원 중 그런 번호가 없습니다.")
     return case

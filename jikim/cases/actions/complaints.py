@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Max
 
 from jikim import clock
 from jikim.accounts.models import Member, Tenant
@@ -84,6 +85,16 @@ def _title(raw: str) -> str:
 
 
 def _received(case: Case, actor: Member) -> Case:
+    if case.tenant_id is not None:
+        # The seller's row is the lock that keeps two desks from taking the same number.
+        list(Tenant.objects.select_for_update().filter(pk=case.tenant_id).values_list("pk"))
+    desk = (
+        Case.objects.filter(tenant__isnull=True)
+        if case.tenant_id is None
+        else (Case.objects.filter(tenant_id=case.tenant_id))
+    )
+    latest = desk.aggregate(n=Max("seq"))["n"]
+    case.seq = (latest or 0) + 1
     case.save()
     _event(case, actor, "received", after=CaseStatus.RECEIVED)
     record(
