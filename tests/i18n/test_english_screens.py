@@ -101,7 +101,7 @@ def test_navigation_and_footer_in_english(alice: Member, login) -> None:
     header, footer = _part(text, "header"), _part(text, "footer")
     for item in ("Home", "Orders & customer search", "Upload orders", "Staff", "Billing"):
         assert f">{item}</a>" in header
-    assert ">File a complaint</a>" in header
+    assert ">Contact jikim</a>" in header
     assert 'data-testid="logout">Log out</button>' in header
     assert ">Privacy policy</a>" in footer and ">Cookie settings</a>" in footer
     assert '<button type="submit" class="link">Change</button>' in footer
@@ -122,7 +122,7 @@ def test_staff_page_in_english(alice: Member, staff_of_alice, login) -> None:
     staff_of_alice()
     text = _english(login(alice)).get("/t/alice/staff/").content.decode()
     assert "<h1>Staff</h1>" in text and ">Revoke access</button>" in text
-    assert "<th>Login ID</th><th>Role</th><th>Change</th>" in text
+    assert "<th>Login ID</th><th>Role</th><th>Joined</th><th>Last login</th><th>Change</th>" in text
     assert ">Send invitation e-mail</button>" in text
 
 
