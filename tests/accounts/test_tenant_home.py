@@ -13,7 +13,7 @@ import time_machine
 from django.test import Client
 
 from jikim.accounts.models import Tenant
-from jikim.cases.actions import complaints
+from jikim.cases.actions import complaints, results
 from jikim.cases.models import CaseStatus, Channel
 from jikim.retention import actions as retention_actions
 from jikim.retention import rules
@@ -103,7 +103,7 @@ def test_open_cases_are_received_and_investigating_ones(alice, login, staff_of_a
     case("접수만 됨")
     complaints.do_transition(alice, case("조사 중"), CaseStatus.INVESTIGATING)
     answered = complaints.do_transition(alice, case("답변함"), CaseStatus.INVESTIGATING)
-    complaints.do_answer(alice, answered, result="교환해 드렸습니다.")
+    results.do_answer(alice, answered, result="교환해 드렸습니다.")
     client = login(alice)
     count, url = _card(_home(client), "cases")
     assert (count, url) == (2, "/t/alice/cases/?status=open")
