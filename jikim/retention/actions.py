@@ -43,6 +43,14 @@ def do_place_hold(
         )
     if kind == HoldKind.LEGAL and not document.strip():
         raise ValidationError("법적 보존에는 근거 문서가 필요합니다.", code="document")
+    if kind == HoldKind.UNPAID and tenant is not None:
+        # Unpaid fees keep the contracting party's data and the fee records (billing places
+        # those holds itself), never the seller's customers' data (C4-03, C4-00).
+        raise ValidationError(
+            "요금 미납 보존은 판매자 전체에 걸 수 없습니다. 미납이 있으면 대표의 회원 정보와 "
+            "요금 기록에 자동으로 걸리며, 판매자의 고객 정보는 보관 기간에 따라 파기됩니다.",
+            code="unpaid_tenant",
+        )
     if typed and subject:
         found = subjects.standing(subject)
         if found is subjects.Standing.UNKNOWN:

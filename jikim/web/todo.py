@@ -60,10 +60,12 @@ def for_seller(scope: Scope) -> dict[str, Any]:
     # A hold on the whole seller (a dispute, a legal hold) stops that destruction: the page
     # names no day the sweep will not keep. (An unpaid fee never holds the customers' data.)
     destroy_on = None
-    if ended and not Hold.objects.filter(tenant=tenant, released_at__isnull=True).exists():
+    held = bool(ended) and Hold.objects.filter(tenant=tenant, released_at__isnull=True).exists()
+    if ended and not held:
         destroy_on = rules.rule("seller_contract_end").due(ended)
     return {
         "destroy_on": destroy_on,
+        "contract_ended_held": held,
         "today": overview.ordered_today(tenant),
         "waiting": overview.awaiting_tracking(tenant),
         "open_cases": (

@@ -103,6 +103,7 @@ def test_c4_00_a_legal_hold_on_the_whole_seller_keeps_everything_and_names_no_da
     with time_machine.travel(T0 + 2 * DAY, tick=False):
         page = _home(login(alice))
     assert 'data-testid="contract-ended"' not in page, "no day the sweep would not keep"
+    assert 'data-testid="contract-ended-held"' in page  # but it says why it keeps the data
     _sweep(T0 + 365 * DAY)
     assert all(alive(p) for p in parties)
 
@@ -126,3 +127,17 @@ def test_c4_03_c4_00_holds_placed_on_the_whole_seller_before_are_narrowed(alice)
     _sweep(rules.rule("seller_contract_end").due(tenant.contract_ended_at) + DAY)
     assert not any(alive(p) for p in parties)
     assert Invoice.objects.filter(pk=invoice.pk).exists()
+
+
+def test_c4_03_c4_00_no_one_places_an_unpaid_hold_on_a_whole_seller(alice) -> None:
+    from django.core.exceptions import ValidationError
+
+    from jikim.accounts.models import Tenant
+
+    tenant = Tenant.objects.get(slug="alice")
+    with pytest.raises(ValidationError) as refused:
+        retention_actions.do_place_hold(
+            None, kind=HoldKind.UNPAID, tenant=tenant, reason="미납 요금"
+        )
+    assert refused.value.code == "unpaid_tenant"
+    assert not Hold.objects.filter(tenant=tenant).exists()
