@@ -51,10 +51,12 @@ def describe(texts: Iterable[str]) -> dict[str, Reference]:
         parsed = parse(text)
         if parsed:
             wanted[parsed[0]].add(parsed[1])
+    # A case is shown by the number its desk gives it (counted per seller, and for the
+    # operator's members' complaints), as staff and the officer know it.
     cases = {
-        pk: (kind, slug)
-        for pk, kind, slug in Case.objects.filter(pk__in=wanted["case"]).values_list(
-            "pk", "kind", "tenant__slug"
+        pk: (kind, slug, f"#{seq or pk}")
+        for pk, kind, slug, seq in Case.objects.filter(pk__in=wanted["case"]).values_list(
+            "pk", "kind", "tenant__slug", "seq"
         )
     }
     requests = dict(Request.objects.filter(pk__in=wanted["request"]).values_list("pk", "kind"))
@@ -72,11 +74,11 @@ def describe(texts: Iterable[str]) -> dict[str, Reference]:
                 result[text] = Reference(f"민원 #{pk} (없음)")
             elif case[0] == CaseKind.MEMBER:
                 result[text] = Reference(
-                    f"회원 민원 #{pk}", reverse("console_case_detail", args=[pk])
+                    f"회원 민원 {case[2]}", reverse("console_case_detail", args=[pk])
                 )
             else:
                 # A seller's own CS case: its desk, not the console, opens it.
-                result[text] = Reference(f"판매자 {case[1]}의 CS 민원 #{pk}")
+                result[text] = Reference(f"판매자 {case[1]}의 CS 민원 {case[2]}")
         elif kind == "request":
             if pk in requests:
                 url = reverse("console_rights_detail", args=[pk])

@@ -112,6 +112,6 @@ def test_c4_04_a_hold_links_the_case_or_request_behind_it(alice, login) -> None:
     )
     assert Hold.objects.filter(reference=f"request:{request.pk}").exists()
     html = officer.get(HOLDS).content.decode()
-    assert f'href="/console/cases/{case.pk}/"' in html and f"회원 민원 #{case.pk}" in html
+    assert f'href="/console/cases/{case.pk}/"' in html and f"회원 민원 {case.number}" in html
     assert f'href="/console/rights/{request.pk}/"' in html
     assert f"정보주체 요구 #{request.pk}" in html

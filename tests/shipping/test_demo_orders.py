@@ -55,6 +55,7 @@ def test_seed_demo_imports_searchable_orders_once(capsys, login) -> None:
     # Plans to choose on the billing page, made once.
     assert "요금제 2개" in out and "요금제" not in again
     billing = seller.get("/t/demo/billing/").content.decode()
-    assert "베이직 (월 29,000원)" in billing and "프로 (월 59,000원)" in billing
+    assert "베이직 (월 29,000원, 부가세 별도 · 포함 31,900원)" in billing
+    assert "프로 (월 59,000원, 부가세 별도 · 포함 64,900원)" in billing
     assert ImportBatch.objects.filter(tenant=tenant).count() == 1
     assert Order.objects.filter(tenant=tenant).count() == demo.ROWS
