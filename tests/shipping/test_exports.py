@@ -497,9 +497,7 @@ def test_every_dangerous_prefix_is_neutralised_in_every_text_column(
     layout = LAYOUTS[layout_id]
     evil = prefix + PAYLOAD
     # courier and pickup_date are looked up / parsed, so they cannot carry free text.
-    shipment = {
-        field: evil for field in SOURCE_FIELDS if field not in {"courier", "pickup_date"}
-    }
+    shipment = {field: evil for field in SOURCE_FIELDS if field not in {"courier", "pickup_date"}}
     shipment |= {"courier": "cj", "pickup_date": ""}
     shipment |= {c.header: evil for c in layout.columns if c.passthrough}
     headers, rows = render(layout, [shipment])
