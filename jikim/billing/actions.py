@@ -286,10 +286,14 @@ def do_cancel_invoice(actor: Any, invoice: Invoice, *, reason: str) -> None:
 
 
 @transaction.atomic
-def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "") -> int:
-    """The service contract ends (해지). Returns how many invoices are still unpaid: while
-    any is, its owners' data and its billing records are held (C4-03)."""
-    _operator(actor)
+def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "", by_owner: bool = False) -> int:
+    """The service contract ends (해지), at the operator's billing desk or (`by_owner`) by
+    the seller's owner. Returns how many invoices are still unpaid: while any is, its
+    owners' data and its billing records are held (C4-03)."""
+    if by_owner:
+        _owner(actor, tenant)
+    else:
+        _operator(actor)
     tenant = _locked(tenant)
     if tenant.contract_ended_at is not None:
         raise ValidationError("이미 해지된 계약입니다.", code="ended")
@@ -303,9 +307,10 @@ def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "") -> int:
         actor=_who(actor),
         tenant_id=tenant.pk,
         reason=(reason or "").strip()[:200],
-        detail={"unpaid_invoices": unpaid},
+        detail={"unpaid_invoices": unpaid, "by": "owner" if by_owner else "operator"},
     )
-    _sync_unpaid_hold(actor, tenant)
+    # Holds are the system's to place for an owner's own ending, as for a payment's.
+    _sync_unpaid_hold(access.SYSTEM if by_owner else actor, tenant)
     return unpaid
 
 

@@ -5,6 +5,7 @@ from jikim.billing import views, views_console
 tenant_urlpatterns = [
     path("billing/", views.billing, name="billing"),
     path("billing/plan/", views.billing_plan, name="billing_plan"),
+    path("billing/end/", views.billing_end, name="billing_end"),
     path("billing/invoices/<int:invoice_id>/", views.billing_invoice, name="billing_invoice"),
     path(
         "billing/invoices/<int:invoice_id>/inicis/",

@@ -173,3 +173,28 @@ def billing_inicis_close(request: HttpRequest) -> HttpResponse:
         "billing/inicis_close.html",
         {"script": inicis.close_script_url() if settings.INICIS_MID else ""},
     )
+
+
+@login_required
+@require_POST
+def billing_end(request: HttpRequest, slug: str) -> HttpResponse:
+    """The owner ends the service contract (해지 신청), confirming what follows from it."""
+    scope = scope_for(request, slug, "billing")
+    if request.POST.get("confirm") != "on":
+        messages.error(request, "해지 안내를 확인했다고 표시해 주세요.")
+        return redirect("billing", slug=slug)
+    try:
+        unpaid = actions.do_end_contract(
+            scope.member,
+            scope.tenant,
+            reason=request.POST.get("reason", "").strip()[:200] or "대표의 해지 신청",
+            by_owner=True,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("billing", slug=slug)
+    done = "서비스 계약을 해지했습니다. 파기 전까지 주문을 조회하고 내려받을 수 있습니다."
+    if unpaid:
+        done += f" 미납 청구서 {unpaid}건은 계속 납부해 주셔야 합니다."
+    messages.success(request, done)
+    return redirect("tenant_home", slug=slug)

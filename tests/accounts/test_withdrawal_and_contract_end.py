@@ -35,6 +35,7 @@ def test_the_only_owner_of_a_running_seller_cannot_withdraw(alice, login) -> Non
     client = login(alice)
     page = client.get("/accounts/withdraw/").content.decode()
     assert "alice 상점" in page and "유일한 대표" in page and "/t/alice/staff/" in page
+    assert 'href="/t/alice/billing/"' in page  # where the owner ends the contract
     response = _withdraw(client)
     assert response.status_code == 200
     assert "유일한 대표라 탈퇴할 수 없습니다" in response.content.decode()
@@ -125,3 +126,23 @@ def test_an_ended_seller_invites_no_one_and_open_invitations_close(alice, login)
         helper is None
         or not Membership.objects.filter(member=helper, tenant__slug="alice").exists()
     )
+
+
+def test_the_owner_ends_the_contract_and_may_then_withdraw(alice, staff_of_alice, login) -> None:
+    client = login(alice)
+    page = client.get("/t/alice/billing/").content.decode()
+    assert 'data-testid="end-contract"' in page
+    # Without confirming what follows, nothing ends.
+    client.post("/t/alice/billing/end/", {"reason": "폐업"})
+    assert Tenant.objects.get(slug="alice").contract_ended_at is None
+    # A manager cannot end the owner's contract.
+    manager = staff_of_alice("manager")
+    assert login(manager).post("/t/alice/billing/end/", {"confirm": "on"}).status_code == 403
+    response = client.post("/t/alice/billing/end/", {"reason": "폐업", "confirm": "on"})
+    assert response.status_code == 302
+    tenant = Tenant.objects.get(slug="alice")
+    assert tenant.contract_ended_at is not None
+    ended = AccessRecord.objects.get(action="billing.contract_end", tenant_id=tenant.pk)
+    assert ended.actor_id == alice.pk and ended.reason == "폐업" and ended.detail["by"] == "owner"
+    assert 'data-testid="contract-ended-on"' in client.get("/t/alice/billing/").content.decode()
+    assert _withdraw(client).status_code == 302  # no longer the owner of a running seller

@@ -54,6 +54,7 @@ _ACTION = "POST-only state change that answers with a redirect; the action is an
 
 NO_PERSONAL_DATA: dict[str, str] = {
     "billing_plan": _ACTION,
+    "billing_end": _ACTION,
     "billing_inicis_start": (
         "POST: puts back into hidden fields only what the owner just typed for Inicis' window; "
         "nothing is read from the vault"

@@ -117,6 +117,7 @@ TENANT_ROUTES: dict[str, Rule] = {
     "tenant_rights_detail": both("edit_orders"),
     "billing": both("billing"),
     "billing_plan": post_only("billing"),
+    "billing_end": post_only("billing"),
     "billing_invoice": both("billing"),
     "billing_inicis_start": post_only("billing"),
 }
