@@ -11,7 +11,7 @@ customers' shipping data, which goes on its own schedule.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -125,10 +125,19 @@ def subscription_for(tenant: Tenant, month: str) -> Subscription | None:
     )
 
 
-def first_month_share(tenant: Tenant, month: str) -> tuple[dt.date, int, int] | None:
-    """For the seller's first month, begun after its first day: (the day the plan began,
-    the days from it to the month's end, the days of the month) — billed by the day
-    (일할 계산). None for a month used whole."""
+class MonthShare(NamedTuple):
+    """The days of a month the seller used, when not all of them: billed by the day."""
+
+    first: dt.date
+    last: dt.date | None  # the day the contract ended; None when used to the month's end
+    days: int
+    month_days: int
+
+
+def month_share(tenant: Tenant, month: str) -> MonthShare | None:
+    """For a month the seller did not use whole — its plan began after the first day, or
+    its contract ended before the last — the days used, both ends counted, to be billed by
+    the day (일할 계산). None for a month used whole."""
     start, following = books.parse_month(month)
     began = (
         Subscription.objects.filter(tenant=tenant)
@@ -136,11 +145,14 @@ def first_month_share(tenant: Tenant, month: str) -> tuple[dt.date, int, int] | 
         .values_list("started_at", flat=True)
         .first()
     )
-    if began is None or began <= start:
+    ended = tenant.contract_ended_at
+    first = clock.local(began).date() if began is not None and began > start else start.date()
+    last = clock.local(ended).date() if ended is not None and ended < following else None
+    if first == start.date() and last is None:
         return None
-    first_day = clock.local(began).date()
     month_days = (following.date() - start.date()).days
-    return first_day, (following.date() - first_day).days, month_days
+    until = last if last is not None else following.date() - dt.timedelta(days=1)
+    return MonthShare(first, last, max(0, (until - first).days + 1), month_days)
 
 
 @transaction.atomic
@@ -159,8 +171,8 @@ def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
     price = subscription.plan.monthly_price
     if price == 0:
         raise ValidationError("무료 요금제는 청구하지 않습니다.", code="free")
-    share = first_month_share(tenant, month)
-    supply = price * share[1] // share[2] if share else price  # 일할 계산, 원 미만 절사
+    share = month_share(tenant, month)
+    supply = price * share.days // share.month_days if share else price  # 일할 계산, 원 미만 절사
     if supply == 0:
         raise ValidationError("이 달에 청구할 이용료가 없습니다.", code="free")
     vat = vat_of(supply)
@@ -172,8 +184,9 @@ def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
         plan_name=subscription.plan.name,
         supply_amount=supply,
         vat_amount=vat,
-        billed_from=share[0] if share else None,
-        billed_days=share[1] if share else None,
+        billed_from=share.first if share else None,
+        billed_to=share.last if share else None,
+        billed_days=share.days if share else None,
         total=supply + vat,
         issued_at=now,
         due_on=clock.local(now).date() + dt.timedelta(days=settings.BILLING_DUE_DAYS),

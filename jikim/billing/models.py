@@ -95,8 +95,10 @@ class Invoice(models.Model):
     )
     settled_at = models.DateTimeField("완납·취소일시", null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
-    # A first month billed by the day (일할 계산): from this day to the month's end.
+    # A month not used whole, billed by the day (일할 계산): from this day to `billed_to`
+    # (the day the contract ended), or to the month's end when that is empty.
     billed_from = models.DateField("일할 계산 시작일", null=True, blank=True)
+    billed_to = models.DateField("일할 계산 종료일(해지일)", null=True, blank=True)
     billed_days = models.PositiveSmallIntegerField("일할 계산 일수", null=True, blank=True)
     # When the owners were told it is past its due date (once per invoice).
     overdue_notified_at = models.DateTimeField(null=True, blank=True)

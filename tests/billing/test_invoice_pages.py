@@ -15,7 +15,7 @@ from jikim import clock
 from jikim.accounts.models import Tenant
 from jikim.billing import actions
 from jikim.billing.checks import check_bank_account
-from jikim.billing.models import Plan
+from jikim.billing.models import Invoice, Plan
 from jikim.billing.templatetags.particles import eul_reul
 from jikim.vault import access
 from tests.billing import helpers
@@ -62,6 +62,52 @@ def test_a_plan_chosen_on_the_30th_is_billed_for_one_day_then_whole_months(alice
     with time_machine.travel(NOV30 + dt.timedelta(days=2), tick=False):
         december = actions.do_issue_invoice(access.SYSTEM, tenant, "2026-12")
     assert (december.total, december.billed_days) == (31_900, None)
+
+
+def test_a_contract_ended_mid_month_is_billed_to_the_day_it_ended(alice, login) -> None:
+    """The last month is billed by the day too, the ending day counted: ending on the 3rd
+    does not cost a whole month, and the month after is not billed at all."""
+    tenant = Tenant.objects.get(slug="alice")
+    plan = helpers.plan("기본", 31_000)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=clock.SEOUL), tick=False):
+        login(alice).post("/t/alice/billing/plan/", {"plan": plan.pk})
+    with time_machine.travel(dt.datetime(2026, 12, 3, 15, 0, tzinfo=clock.SEOUL), tick=False):
+        owner = login(alice)
+        page = owner.get("/t/alice/billing/").content.decode()
+        assert "해지일까지 일할 계산해 청구합니다" in page
+        owner.post("/t/alice/billing/end/", {"confirm": "on", "reason": "폐업"})
+        tenant.refresh_from_db()
+        assert tenant.contract_ended_at is not None
+    with time_machine.travel(dt.datetime(2027, 1, 2, 9, 0, tzinfo=clock.SEOUL), tick=False):
+        december = actions.do_issue_invoice(access.SYSTEM, tenant, "2026-12")
+        issued, _ = actions.issue_month(access.SYSTEM, "2027-01")
+        page = login(alice).get(f"/t/alice/billing/invoices/{december.pk}/").content.decode()
+    # 31,000원 × 3/31 + 부가세 10%
+    assert (december.supply_amount, december.vat_amount) == (3_000, 300)
+    assert (december.billed_from, december.billed_to, december.billed_days) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 3),
+        3,
+    )
+    assert "2026-12-01 ~ 2026-12-03 해지일 (31일 중 3일, 일할 계산)" in page
+    assert issued == [] and not Invoice.objects.filter(tenant=tenant, month="2027-01").exists()
+
+
+def test_a_contract_begun_and_ended_in_one_month_is_billed_for_the_days_between(alice) -> None:
+    tenant = Tenant.objects.get(slug="alice")
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, 0, tzinfo=clock.SEOUL), tick=False):
+        helpers.subscribe(alice, price=30_000, whole_month=False)
+    with time_machine.travel(dt.datetime(2026, 11, 19, 18, 0, tzinfo=clock.SEOUL), tick=False):
+        actions.do_end_contract(alice, tenant, by_owner=True)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=clock.SEOUL), tick=False):
+        tenant.refresh_from_db()
+        invoice = actions.do_issue_invoice(access.SYSTEM, tenant, "2026-11")
+    assert (invoice.billed_from, invoice.billed_to, invoice.billed_days) == (
+        dt.date(2026, 11, 10),
+        dt.date(2026, 11, 19),
+        10,
+    )
+    assert invoice.supply_amount == 10_000
 
 
 def test_the_plan_choice_says_vat_comes_on_top(alice, login) -> None:
