@@ -63,10 +63,14 @@ def _record_payment(
     already in the bank beyond what is owed is recorded whole; the excess is then a refund
     due on the invoice (books.refund_due) until a refund records it given back."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status != InvoiceStatus.ISSUED:
+    # A deposit arriving after the invoice was paid (a seller who paid twice) is money in
+    # the bank all the same: recorded whole, all of it a refund due.
+    if invoice.status != InvoiceStatus.ISSUED and not (
+        excess_received and invoice.status == InvoiceStatus.PAID
+    ):
         raise ValidationError("이미 완납되었거나 취소된 청구서입니다.", code="settled")
     due = books.outstanding(invoice)
-    if not 0 < approval.amount <= due and not (excess_received and 0 < due < approval.amount):
+    if not 0 < approval.amount <= due and not (excess_received and due < approval.amount):
         raise ValidationError(f"결제액이 남은 청구액({due:,}원)과 맞지 않습니다.", code="amount")
     payment = Payment(
         tenant_id=invoice.tenant_id,
@@ -120,6 +124,15 @@ def do_confirm_bank_transfer(actor: Any, invoice: Invoice, data: Mapping[str, st
         raise _gateway_error(exc) from None
     confirmed = str(data.get("excess_confirmed", "")) == "1"
     excess = approval.amount - due
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise ValidationError("취소된 청구서에는 입금을 수납할 수 없습니다.", code="settled")
+    if due == 0 and not confirmed:
+        raise ValidationError(
+            "이미 완납된 청구서입니다. 같은 청구서에 한 번 더 입금된 것이 통장에서 "
+            "확인되면 '초과 입금 확인'을 선택하고 다시 수납 처리하세요. 입금액 전액이 "
+            "환불할 금액으로 남습니다.",
+            code="excess",
+        )
     if excess > 0 and due > 0 and not confirmed:
         raise ValidationError(
             f"입금액이 남은 청구액({due:,}원)보다 {excess:,}원 많습니다. 통장에 들어온 "

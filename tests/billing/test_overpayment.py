@@ -68,3 +68,45 @@ def test_an_overpayment_is_recorded_with_the_excess_as_a_refund_due(alice, login
     assert books.net_received(invoice) == invoice.total and books.refund_due(invoice) == 0
     console = desk.get(f"/console/billing/invoices/{invoice.pk}/").content.decode()
     assert 'data-testid="refund-due"' not in console
+
+
+def test_a_second_deposit_on_a_paid_invoice_is_recorded_as_a_refund_due(alice, login) -> None:
+    """A seller who paid twice: the second deposit is in the bank too, so the desk can
+    record it (after confirming), all of it owed back; before, it could not be entered."""
+    invoice = helpers.issue(helpers.subscribe(alice))
+    helpers.pay_by_bank(invoice)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+    desk = login(helpers.staff())
+    page = desk.get(f"/console/billing/invoices/{invoice.pk}/").content.decode()
+    assert 'data-testid="paid-again"' in page and "수납 처리" in page
+    url = f"/console/billing/invoices/{invoice.pk}/confirm/"
+    second = {**_deposit(), "amount": str(invoice.total)}
+
+    refused = desk.post(url, second, follow=True)
+    assert "이미 완납된 청구서입니다" in _messages(refused)
+    assert Payment.objects.count() == 1
+
+    taken = desk.post(url, {**second, "excess_confirmed": "on"}, follow=True)
+    assert "수납 처리" in _messages(taken)
+    invoice.refresh_from_db()
+    assert Payment.objects.count() == 2 and invoice.status == InvoiceStatus.PAID
+    assert books.refund_due(invoice) == invoice.total
+    console = desk.get(f"/console/billing/invoices/{invoice.pk}/").content.decode()
+    assert f"초과 입금 {invoice.total:,}원을 판매자에게 돌려줘야 합니다" in console
+
+
+def test_a_cancelled_invoice_takes_no_deposit(alice, login) -> None:
+    from jikim.billing import actions
+
+    invoice = helpers.issue(helpers.subscribe(alice))
+    actions.do_cancel_invoice(helpers.staff(), invoice, reason="중복 발행")
+    desk = login(helpers.staff())
+    page = desk.get(f"/console/billing/invoices/{invoice.pk}/").content.decode()
+    assert "계좌 입금 확인" not in page
+    refused = desk.post(
+        f"/console/billing/invoices/{invoice.pk}/confirm/",
+        {**_deposit(), "excess_confirmed": "on"},
+        follow=True,
+    )
+    assert "취소된 청구서" in _messages(refused) and not Payment.objects.exists()
