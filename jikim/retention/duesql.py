@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import DateTimeField, F, Func, QuerySet
 
-from jikim.shipping.models import Party
+from jikim.shipping.models import ParcelLine, Party
 from jikim.vault import sqllist
 
 
@@ -45,6 +45,8 @@ def due_rows(rows: QuerySet[Any], due: Any) -> QuerySet[Any]:
 
 
 def delete_parties(subjects: Sequence[str]) -> None:
+    # A combined parcel (합포장) says which lines went to one recipient: it goes with them.
+    forget_parcels(subjects)
     # Nothing refers to a party, so the ORM's cascade collection (a SELECT of every row
     # first) buys nothing here; one statement per chunk deletes them.
     if Party._meta.related_objects:  # pragma: no cover - a model referring to Party
@@ -55,5 +57,21 @@ def delete_parties(subjects: Sequence[str]) -> None:
         for chunk in sqllist.chunks(subjects):
             cursor.execute(
                 f"DELETE FROM {table} WHERE {sqllist.member_of(connection, 'subject')}",  # noqa: S608
+                [sqllist.param(connection, chunk)],
+            )
+
+
+def forget_parcels(subjects: Sequence[str]) -> None:
+    """Delete every combined parcel holding a line of these recipients, whole: a parcel
+    without one of its lines would apply its tracking number to a box it no longer
+    describes."""
+    parcels = connection.ops.quote_name(ParcelLine._meta.db_table)
+    parties = connection.ops.quote_name(Party._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in sqllist.chunks(subjects):
+            cursor.execute(
+                f"DELETE FROM {parcels} WHERE head_id IN (SELECT p.head_id FROM {parcels} p "  # noqa: S608
+                f"JOIN {parties} r ON r.order_id = p.order_id "
+                f"WHERE {sqllist.member_of(connection, 'r.subject')})",
                 [sqllist.param(connection, chunk)],
             )

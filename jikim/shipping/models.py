@@ -229,3 +229,30 @@ class CourierLayout(models.Model):
 
     def __str__(self) -> str:
         return self.layout_id
+
+
+class ParcelLine(models.Model):
+    """One order line of a combined parcel (합포장): the courier sheet wrote the lines of one
+    order going to one recipient as one row, echoing the first line's 상품주문번호, and the
+    tracking number the courier prints against it belongs to every line of the parcel.
+
+    Kept rather than worked out again when the result file comes back: by then the seller
+    may have imported the order again, a line may have been tracked by hand, or a sheet
+    may have been made with combining off, and only what the sheet actually held says
+    which lines share the box. Holds no personal data (two order rows and a moment); it
+    goes with its lines (CASCADE) and with their recipient when that is destroyed
+    (``retention.duesql.delete_parties``). The latest sheet holding a line decides its
+    parcel: a newer sheet replaces the older membership of every line it holds.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="parcel_line")
+    # The line whose 상품주문번호 the sheet printed for the whole parcel (itself included).
+    head = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "head"], name="parcel_by_head")]
+
+    def __str__(self) -> str:
+        return f"line {self.order_id} in parcel of {self.head_id}"

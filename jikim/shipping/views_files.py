@@ -15,6 +15,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -62,6 +64,17 @@ class CourierSheetForm(forms.Form):
     date_to = forms.DateField(label="주문일 (까지)", required=False, widget=_DATE)
     pickup_date = forms.DateField(
         label="집하예정일 (CJ대한통운, 선택)", required=False, widget=_DATE
+    )
+    # A browser sends nothing for an unticked box: absent from a post means off.
+    combine = forms.BooleanField(
+        label=_("합포장 (같은 주문·같은 받는 분은 한 상자로)"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "같은 주문번호에서 받는 분 이름·전화번호·주소가 모두 같은 상품주문은 한 줄(한 상자)로 "
+            "넣고 상품명을 이어 적습니다. 택배사 결과 파일의 운송장번호는 그 상자의 모든 "
+            "상품주문에 들어갑니다. 끄면 상품주문마다 한 줄입니다."
+        ),
     )
     reason = forms.CharField(
         label="내려받는 사유",
@@ -141,7 +154,7 @@ def files_index(request: HttpRequest, slug: str) -> HttpResponse:
 
 # The fields that choose the orders of a courier sheet: the count before downloading
 # follows them (never the reason or the password).
-SELECTION = ("which", "batch", "marketplace", "date_from", "date_to")
+SELECTION = ("which", "batch", "marketplace", "date_from", "date_to", "combine")
 
 
 def _sheet_count(scope: Scope, form: CourierSheetForm) -> outbound.SheetCount | None:
@@ -164,6 +177,7 @@ def _sheet_count(scope: Scope, form: CourierSheetForm) -> outbound.SheetCount | 
             date_to=data.get("date_to"),
             marketplace=data.get("marketplace") or "",
         ),
+        combine=bool(data.get("combine")),
     )
 
 
@@ -181,6 +195,8 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
         initial["marketplace"] = request.GET["marketplace"]
     if request.GET.get("which") in ("untracked", "all"):  # the count following the form
         initial["which"] = request.GET["which"]
+    if request.headers.get("HX-Request") == "true":  # the count: a ticked box is sent, only
+        initial["combine"] = request.GET.get("combine") == "on"
     for name in ("date_from", "date_to"):  # carried from the order list's filters
         try:
             day = parse_date(request.GET.get(name, ""))
@@ -211,6 +227,7 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=data["reason"],
                 password=data["password"],
                 pickup_date=data["pickup_date"],
+                combine=data["combine"],
             )
         except outbound.OutboundError as exc:
             form.add_error(None, exc.message)
@@ -219,19 +236,35 @@ def files_courier(request: HttpRequest, slug: str) -> HttpResponse:
             stale = [o for o in outdated if o.layout_id == data["layout"]]
             if stale:  # the file is the seller's to choose; its result file is not matchable
                 messages.warning(request, stale[0].message)
-            if export.excluded.total:
-                # Shown on the next page: the download itself can carry no message.
-                messages.info(
-                    request,
-                    f"내려받은 택배사 접수 파일에 주문 {export.rows:,}건을 넣었습니다. "
-                    f"{export.excluded.total:,}건은 제외했습니다: {export.excluded.reasons}.",
-                )
+            # Shown on the next page: the download itself can carry no message.
+            said = _download_note(export)
+            if said:
+                messages.info(request, said)
             return download_response(export)
     context = {"scope": scope, "form": form, "problems": problems, "outdated": outdated}
     context |= {"can_fix": True, "back_to": "files_courier", "count": _sheet_count(scope, form)}
     if request.method == "GET" and request.headers.get("HX-Request") == "true":
         return render(request, "shipping/files/_sheet_count.html", context)
     return render(request, "shipping/files/courier.html", context)
+
+
+def _download_note(export: outbound.ExportFile) -> str:
+    """What the seller is told after a courier sheet: how many lines went into how many
+    boxes, and how many chosen orders were left out and why."""
+    parts = []
+    if export.combined:
+        parts.append(
+            gettext(
+                "내려받은 택배사 접수 파일에 상품주문 %(lines)s건을 %(parcels)s상자로 "
+                "합포장해 넣었습니다."
+            )
+            % {"lines": f"{export.lines:,}", "parcels": f"{export.rows:,}"}
+        )
+    elif export.excluded.total:
+        parts.append(f"내려받은 택배사 접수 파일에 주문 {export.rows:,}건을 넣었습니다.")
+    if export.excluded.total:
+        parts.append(f"{export.excluded.total:,}건은 제외했습니다: {export.excluded.reasons}.")
+    return " ".join(parts)
 
 
 def _marketplace_page(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -90,11 +91,14 @@ def files_tracking_apply(request: HttpRequest, slug: str) -> HttpResponse:
     except outbound.OutboundError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
+        said = [
             f"운송장번호를 반영했습니다: 새로 입력 {result.created}건, 변경 {result.updated}건, "
-            f"이미 같은 번호 {result.unchanged}건. 다음은 판매처 발송처리입니다.",
-        )
+            f"이미 같은 번호 {result.unchanged}건. 다음은 판매처 발송처리입니다."
+        ]
+        if result.boxes < result.lines:  # a box held several lines (합포장)
+            boxes = gettext("운송장 %(boxes)s개를 상품주문 %(lines)s건에 넣었습니다(합포장 포함).")
+            said.insert(0, boxes % {"boxes": result.boxes, "lines": result.lines})
+        messages.success(request, " ".join(said))
         # Next: the marketplaces learn the numbers from their own upload sheets.
         return redirect("files_marketplace", slug=slug)
     return redirect("files_tracking", slug=slug)

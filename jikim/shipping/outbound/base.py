@@ -48,10 +48,15 @@ class Exclusions:
 class ExportFile:
     filename: str
     content: bytes
-    rows: int
+    rows: int  # rows of the sheet: one per parcel when lines were combined (합포장)
     personal: bool
     content_type: str = XLSX_TYPE
     excluded: Exclusions = Exclusions()
+    lines: int = 0  # order lines in it, when that can differ from its rows
+
+    @property
+    def combined(self) -> bool:
+        return self.lines > self.rows
 
     def __repr__(self) -> str:
         return f"ExportFile({self.filename!r}, rows={self.rows}, personal={self.personal})"

@@ -12,6 +12,7 @@ from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
 from jikim.shipping.models import Order, Party, PartyRole
 from jikim.shipping.outbound.base import Exclusions
+from jikim.shipping.outbound.parcels import ParcelCount, estimate_parcels
 from jikim.vault import access
 from jikim.vault.pii import Pii
 
@@ -81,16 +82,17 @@ def exportable_parties(
 class SheetCount:
     chosen: int  # orders the seller's conditions choose
     excluded: Exclusions  # of which a courier sheet leaves these out
+    parcels: ParcelCount | None = None  # the boxes they make, when combining (합포장)
 
     @property
     def included(self) -> int:
         return self.chosen - self.excluded.total
 
 
-def count_sheet(tenant: Tenant, orders: QuerySet[Order]) -> SheetCount:
+def count_sheet(tenant: Tenant, orders: QuerySet[Order], *, combine: bool = False) -> SheetCount:
     """How many of ``orders`` a courier sheet would hold, and how many it leaves out and
-    why: what the seller sees before downloading. Counts only: no one's data is read, so
-    nothing is recorded."""
+    why: what the seller sees before downloading; with ``combine``, in how many boxes.
+    Counts only: no one's data is read, so nothing is recorded."""
     orders = orders.filter(tenant=tenant)
     chosen = orders.count()
     subjects = list(
@@ -99,7 +101,8 @@ def count_sheet(tenant: Tenant, orders: QuerySet[Order]) -> SheetCount:
         .values_list("subject", flat=True)
     )
     frozen = len(access.frozen(subjects))
-    return SheetCount(chosen, Exclusions(destroyed=chosen - len(subjects), frozen=frozen))
+    parcels = estimate_parcels(tenant, orders) if combine else None
+    return SheetCount(chosen, Exclusions(destroyed=chosen - len(subjects), frozen=frozen), parcels)
 
 
 def is_destroyed(values: Mapping[str, Pii]) -> bool:

@@ -25,8 +25,7 @@ from jikim.shipping.exports.tracking import (
 from jikim.shipping.importers import FileRefused, read_table
 from jikim.shipping.models import Order, Party, PartyRole, Shipment
 from jikim.shipping.outbound.base import PURPOSE, OutboundError
-from jikim.vault import blind
-from jikim.vault.models import BlindIndexEntry
+from jikim.shipping.outbound.parcels import parcel_members, recipient_prints
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 # The matched rows travel to the apply step in a signed form field: keep it well under
@@ -46,6 +45,7 @@ class TrackingRow:
     product_name: str = ""
     tracking_no: str = ""
     previous: str = ""  # the tracking number it replaces, if any
+    parcel: int = 0  # lines in the combined parcel (합포장) the row's number went to, if >1
 
 
 @dataclass
@@ -60,6 +60,15 @@ class TrackingPreview:
     @property
     def courier_name(self) -> str:
         return COURIERS[self.courier_id].name
+
+    @property
+    def parcels(self) -> int:
+        """Rows of the file whose number goes to a combined parcel of several lines."""
+        return len({m.row for m in self.matched if m.parcel})
+
+    @property
+    def parcel_lines(self) -> int:
+        return sum(1 for m in self.matched if m.parcel)
 
     @property
     def replacing(self) -> int:
@@ -142,11 +151,6 @@ def _lines_by_number(
     return by_line, by_order
 
 
-# The blind indexes a recipient is told apart by: name and telephone numbers.
-_NAME_INDEX = blind.index_name("recipient.name", "name")
-_PHONE_INDEX = blind.index_name("recipient.phone", "phone")
-
-
 def _recipients_alike(tenant: Tenant, groups: Sequence[list[Order]]) -> list[bool | None]:
     """For each group of lines: True when all go to one recipient, False when they go to
     different ones, None when that cannot be told (a recipient destroyed, or nameless).
@@ -163,23 +167,11 @@ def _recipients_alike(tenant: Tenant, groups: Sequence[list[Order]]) -> list[boo
                 tenant=tenant, role=PartyRole.RECIPIENT, order_id__in=order_ids[start : start + 500]
             ).values_list("order_id", "subject")
         )
-    subjects = sorted(set(subject_of.values()))
-    prints: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for start in range(0, len(subjects), 500):
-        entries = BlindIndexEntry.objects.filter(
-            tenant_id=tenant.pk,
-            name__in=(_NAME_INDEX, _PHONE_INDEX),
-            subject__in=subjects[start : start + 500],
-        ).values_list("subject", "name", "digest")
-        for subject, name, digest in entries:
-            prints[subject].add((name, digest))
+    prints = recipient_prints(tenant, list(subject_of.values()))
     out: list[bool | None] = []
     for lines in groups:
-        seen = [frozenset(prints.get(subject_of.get(o.pk, ""), ())) for o in lines]
-        if not all(any(name == _NAME_INDEX for name, _ in p) for p in seen):
-            out.append(None)
-        else:
-            out.append(len(set(seen)) == 1)
+        seen = [prints.get(subject_of.get(o.pk, "")) for o in lines]
+        out.append(None if None in seen else len(set(seen)) == 1)
     return out
 
 
@@ -229,7 +221,7 @@ def _match(tenant: Tenant, matches: Sequence[TrackingMatch], preview: TrackingPr
     for key, group in grouped.items():
         exact, lines = by_line.get(key, []), by_order.get(key, [])
         if len(exact) == 1:
-            chosen[key] = exact
+            chosen[key] = exact  # a parcel's number: widened to all its lines below
         elif not exact and not lines:
             preview.unmatched.extend(
                 TrackingRow(m.row, key, "이 번호의 주문을 찾지 못했습니다.") for m in group
@@ -241,6 +233,11 @@ def _match(tenant: Tenant, matches: Sequence[TrackingMatch], preview: TrackingPr
             preview.ambiguous.extend(
                 TrackingRow(m.row, key, f"{m.row}행: {why} 반영하지 않습니다.") for m in group
             )
+    parcels = parcel_members(tenant, [lines[0].pk for lines in chosen.values()])
+    for key, lines in chosen.items():
+        if len(lines) == 1 and len(parcels.get(lines[0].pk, ())) > 1:
+            # The sheet put these lines in one box and printed the first one's number.
+            chosen[key] = parcels[lines[0].pk]
     previous = _previous_numbers(chosen)
     taken: dict[int, TrackingRow] = {}
     for key, found in chosen.items():
@@ -267,6 +264,7 @@ def _match(tenant: Tenant, matches: Sequence[TrackingMatch], preview: TrackingPr
                     order.product_name,
                     match.tracking_no,
                     previous.get(order.pk, ""),
+                    len(found) if len(found) > 1 else 0,
                 )
                 taken[order.pk] = line
                 preview.matched.append(line)
@@ -318,6 +316,11 @@ class ApplyResult:
     created: int
     updated: int
     unchanged: int
+    boxes: int = 0  # distinct tracking numbers: one per parcel, combined or not
+
+    @property
+    def lines(self) -> int:
+        return self.created + self.updated + self.unchanged
 
 
 @transaction.atomic
@@ -381,6 +384,7 @@ def do_apply_tracking(
             "created": len(created),
             "updated": len(changed),
             "unchanged": unchanged,
+            "parcels": len(set(wanted.values())),
         },
     )
-    return ApplyResult(len(created), len(changed), unchanged)
+    return ApplyResult(len(created), len(changed), unchanged, len(set(wanted.values())))

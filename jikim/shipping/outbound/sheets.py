@@ -16,6 +16,7 @@ from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
 from jikim.shipping.exports.couriers import COUPANG_INVOICE, SMARTSTORE_DISPATCH
 from jikim.shipping.exports.layout import Layout
+from jikim.shipping.exports.parcels import combined_row
 from jikim.shipping.exports.render import RenderError, render
 from jikim.shipping.exports.workbook import ExportError, build_xlsx
 from jikim.shipping.importers import FileRefused, parse_file
@@ -29,6 +30,7 @@ from jikim.shipping.outbound.layouts import (
     layout_for,
     personal_fields,
 )
+from jikim.shipping.outbound.parcels import remember_parcels, sheet_parcels
 from jikim.shipping.outbound.recipients import is_destroyed, sort_recipients
 from jikim.vault import access
 
@@ -201,9 +203,12 @@ def do_download_courier_sheet(
     reason: str,
     password: str,
     pickup_date: dt.date | None = None,
+    combine: bool = True,
 ) -> ExportFile:
     """A courier's upload sheet for ``orders``: password-protected, its download recorded
-    with the reason and every recipient in it."""
+    with the reason and every recipient in it. With ``combine`` (합포장) the lines of one
+    order going to one recipient at one address share one row, and the sheet's parcels are
+    recorded for the courier's result file."""
     if layout_id not in COURIER_SHEETS:
         raise OutboundError("알 수 없는 택배사 양식입니다.")
     layout = layout_for(tenant, layout_id)
@@ -242,9 +247,22 @@ def do_download_courier_sheet(
     shipments = shipments_of(p.order_id for p, _ in kept)
     extra = {"pickup_date": pickup_date.isoformat() if pickup_date else ""}
     rows = [_sheet_row(p.order, shipments.get(p.order_id), values, extra) for p, values in kept]
-    content = _write(layout, rows, [p.order for p, _ in kept], password if fields else "")
+    lines = [p.order for p, _ in kept]
+    parcels = sheet_parcels(rows, lines, combine=combine)
+    content = _write(
+        layout,
+        [combined_row(layout, [rows[i] for i in parcel]) for parcel in parcels],
+        [lines[parcel[0]] for parcel in parcels],
+        password if fields else "",
+    )
+    remember_parcels(tenant, [[lines[i] for i in parcel] for parcel in parcels])
     return ExportFile(
-        _filename(layout_id), content, len(rows), personal=bool(fields), excluded=excluded
+        _filename(layout_id),
+        content,
+        len(parcels),
+        personal=bool(fields),
+        excluded=excluded,
+        lines=len(lines),
     )
 
 
