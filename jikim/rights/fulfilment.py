@@ -142,13 +142,25 @@ def _deletion(actor: Member, req: Request) -> Fulfilled:
             lines.append(f"요구하신 배송 정보 {len(parties)}건은 아직 삭제하지 않았습니다.")
     by_law: list[KeptByLaw] = []
     for member in members:
-        from jikim.accounts.actions import do_withdraw
+        from jikim.accounts.actions import do_withdraw, sole_owner_of
+        from jikim.billing.actions import do_end_contract
         from jikim.retention.separated import sweeping
         from jikim.retention.sources import BY_NAME
 
         # The books of the sellers whose contract the member holds, read before withdrawal.
         if payments := kept_by_law.payment_records(member.pk):
             by_law.append(payments)
+        # A seller whose only owner leaves has no one left who may pay, end the contract or
+        # name an owner: its contract ends with the owner's account, as the owner's own
+        # withdrawal requires first (accounts.actions.sole_owner_of). Before withdrawal, so
+        # that an unpaid invoice still holds the owner's data (C4-03).
+        for seller in sole_owner_of(member):
+            reason = f"정보주체 삭제 요구 #{req.pk}: 유일한 대표"
+            do_end_contract(access.SYSTEM, seller, reason=reason)
+            lines.append(
+                f"'{seller.name}'의 유일한 대표이셨으므로, 계정 삭제와 함께 그 서비스 계약을 "
+                "해지했습니다."
+            )
         withdrawn += member.withdrawn_at is None
         do_withdraw(member)
         with sweeping():  # out of the member table first, then destroyed with its key

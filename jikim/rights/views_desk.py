@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from jikim import clock
+from jikim.accounts.actions import sole_owner_of
 from jikim.accounts.models import Member
 from jikim.accounts.roles import operator_role_allows
 from jikim.accounts.tenancy import Scope, scope_for
@@ -71,6 +72,10 @@ def _detail_context(req: Request, actor: Member, scope: Scope | None = None) -> 
     if req.is_open and req.kind == Kind.DELETION:
         held = rights_holds.kinds_over(req.subjects, {p.subject: p.tenant_id for p in parties})
     cases = _cases(req, actor, scope)
+    ending: list[Any] = []
+    if req.is_open and req.kind == Kind.DELETION:
+        for member in Member.objects.filter(subject__in=req.subjects, withdrawn_at__isnull=True):
+            ending += sole_owner_of(member)
     return {
         "req": req,
         "shown": shown,
@@ -79,6 +84,8 @@ def _detail_context(req: Request, actor: Member, scope: Scope | None = None) -> 
         "documents": req.documents.all(),
         "parties": parties,
         "cases": cases,
+        # Sellers whose only owner this deletion removes: their contract ends with it.
+        "contracts_ending": ending,
         # A seller's request seen from the console: its cases are the seller's to see.
         "cases_elsewhere": scope is None and req.tenant_id is not None,
         "cases_kept_by_law": req.is_open
