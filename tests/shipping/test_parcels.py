@@ -15,7 +15,7 @@ import pytest
 from jikim.accounts.models import Tenant
 from jikim.retention import duesql
 from jikim.shipping import outbound
-from jikim.shipping.exports.couriers import CJ_CNPLUS, EPOST_PRE_RECEIPT
+from jikim.shipping.exports.couriers import CJ_CNPLUS, EPOST_PRE_RECEIPT, LOTTE
 from jikim.shipping.exports.parcels import combined_row, group_lines, recipient_key
 from jikim.shipping.exports.render import render
 from jikim.shipping.models import Order, ParcelLine, Party, Shipment
@@ -211,6 +211,18 @@ def test_a_long_box_stays_within_cnplus_150_bytes_naming_whole_products() -> Non
     assert len(text.encode("cp949")) <= 150
     assert re.search(r" 외 \d건$", text) and "유기농 현미 누룽지 선물세트 0호 ×2" in text
     assert row["quantity"] == 18
+
+
+def test_a_layout_with_option_and_quantity_columns_names_the_box_not_one_product() -> None:
+    lines = [
+        _row(product_name="현미", option="5kg", quantity=2),
+        _row(product_name="누룽지", product_order_no="1002", quantity=1),
+    ]
+    headers, [cells] = render(LOTTE, [combined_row(LOTTE, lines)])
+    row = dict(zip(headers, cells, strict=True))
+    assert row["상품명1"] == "현미 (5kg) ×2 / 누룽지 ×1"
+    assert row["상품상세1"] == "" and row["내품수량1"] == "3"
+    assert row["상품코드1"] == "1001", "the first line's number, which the result file echoes"
 
 
 def test_a_formula_in_a_joined_product_name_is_neutralised() -> None:
