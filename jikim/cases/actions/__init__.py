@@ -3,13 +3,10 @@ takes the acting member explicitly and writes its access record in the same tran
 Refusals are `ValidationError`s with a Korean message, and nothing is half-applied."""
 
 from jikim.cases.actions.complaints import (
-    case_subjects,
     do_add_contact,
     do_file_complaint,
-    do_mark_dispute,
     do_receive_member_complaint,
     do_receive_seller_case,
-    do_resolve_dispute,
     do_transition,
 )
 from jikim.cases.actions.consultations import (
@@ -19,6 +16,7 @@ from jikim.cases.actions.consultations import (
     do_end_consultation,
     do_log_consultation,
 )
+from jikim.cases.actions.disputes import case_subjects, do_mark_dispute, do_resolve_dispute
 from jikim.cases.actions.results import do_answer, do_record_phone_notice, do_resend_result
 
 __all__ = [

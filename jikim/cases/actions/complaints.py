@@ -1,12 +1,11 @@
-"""State changes of complaint cases (C1-02, C4-04): receiving, contact log, status,
-answer and its e-mail, disputes and their retention holds."""
+"""State changes of complaint cases (C1-02): receiving, contact log and status. The
+answer and its e-mail are in `results`, disputes and their retention holds in `disputes`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 
@@ -14,74 +13,27 @@ from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
 from jikim.cases import frozen
+from jikim.cases.actions.common import (
+    PURPOSE,
+    _complainant_subjects,
+    _email,
+    _event,
+    _locked,
+    _phone,
+    _text,
+    _title,
+)
 from jikim.cases.models import (
     Case,
-    CaseEvent,
     CaseKind,
     CaseStatus,
     Channel,
     ContactKind,
     ContactLog,
-    DisputeKind,
     IdentityMethod,
-    Recording,
 )
-from jikim.retention import actions as retention_actions
-from jikim.retention.models import Hold, HoldKind
 from jikim.shipping.models import Order, Party, PartyRole
-from jikim.shipping.normalizers.phone import PhoneError, normalise_phone
 from jikim.vault import access
-
-PURPOSE = "complaint_handling"
-
-
-def _event(case: Case, actor: Member | None, kind: str, before: str = "", after: str = "") -> None:
-    CaseEvent.objects.create(
-        case=case,
-        actor=actor,
-        actor_name=getattr(actor, "login_id", "") or "system",
-        kind=kind,
-        before=before,
-        after=after,
-    )
-
-
-def _phone(raw: str, *, required: bool) -> str:
-    raw = (raw or "").strip()
-    if not raw:
-        if required:
-            raise ValidationError("민원인 연락처를 입력하세요.", code="phone")
-        return ""
-    try:
-        return normalise_phone(raw).display
-    except PhoneError as exc:
-        raise ValidationError(f"연락처: {exc.message}", code="phone") from exc
-
-
-def _email(raw: str) -> str:
-    raw = (raw or "").strip()
-    if raw:
-        try:
-            validate_email(raw)
-        except ValidationError:
-            raise ValidationError("이메일 주소 형식이 올바르지 않습니다.", code="email") from None
-    return raw
-
-
-def _text(raw: str, label: str, *, limit: int = 5000) -> str:
-    text = (raw or "").strip()
-    if not text:
-        raise ValidationError(f"{label}을 입력하세요.", code="required")
-    if len(text) > limit:
-        raise ValidationError(f"{label}은 {limit}자까지 쓸 수 있습니다.", code="too_long")
-    return text
-
-
-def _title(raw: str) -> str:
-    title = (raw or "").strip()
-    if not title:
-        raise ValidationError("제목을 입력하세요.", code="title")
-    return title[:120]
 
 
 def _received(case: Case, actor: Member) -> Case:
@@ -239,13 +191,6 @@ def do_receive_seller_case(
     return _received(case, actor)
 
 
-def _locked(case: Case) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.destroyed_at is not None:
-        raise ValidationError("보유기간이 끝나 파기된 민원입니다.", code="destroyed")
-    return locked
-
-
 def do_add_contact(
     actor: Member, case: Case, *, kind: str, note: str, at: dt.datetime | None = None
 ) -> ContactLog:
@@ -325,79 +270,3 @@ def do_transition(actor: Member, case: Case, to: str) -> Case:
         case.closed_at = clock.now()
     case.save(update_fields=["status", "closed_at"])
     return case
-
-
-def case_subjects(case: Case) -> list[str]:
-    """Everything a dispute about this case must keep: the case, its complainant (the
-    member, or the order's recipient) and the recordings of its consultations."""
-    subjects = {case.subject, *_complainant_subjects(case)}
-    subjects.update(
-        Recording.objects.filter(consultation__case=case, destroyed_at__isnull=True).values_list(
-            "subject", flat=True
-        )
-    )
-    return sorted(subjects)
-
-
-def _complainant_subjects(case: Case) -> list[str]:
-    subjects = [case.subject]
-    if case.complainant_member_id is not None:
-        subjects.append(
-            Member.objects.values_list("subject", flat=True).get(pk=case.complainant_member_id)
-        )
-    if case.order_id is not None:
-        subjects.extend(
-            Party.objects.filter(order_id=case.order_id, role=PartyRole.RECIPIENT).values_list(
-                "subject", flat=True
-            )
-        )
-    return subjects
-
-
-def hold_for_case(actor: Member, case: Case, subject: str) -> None:
-    label = DisputeKind(case.dispute_kind).label if case.dispute_kind else "분쟁"
-    retention_actions.do_place_hold(
-        actor,
-        kind=HoldKind.DISPUTE,
-        subject=subject,
-        reason=f"민원 {case.number} {label}: {case.dispute_note}"[:200],
-        reference=case.hold_reference,
-    )
-
-
-@transaction.atomic
-def do_mark_dispute(actor: Member, case: Case, *, kind: str, note: str) -> list[Hold]:
-    """A complaint, mediation or lawsuit: everything of the case is kept until it is
-    resolved, past its retention period if need be (C4-04)."""
-    case = _locked(case)
-    if kind not in DisputeKind.values:
-        raise ValidationError("분쟁 구분을 선택하세요.", code="kind")
-    if case.in_dispute:
-        raise ValidationError("이미 분쟁 중으로 등록된 민원입니다.", code="already")
-    case.dispute_kind = kind
-    case.dispute_note = (note or "").strip()[:200]
-    case.disputed_at = clock.now()
-    case.dispute_resolved_at = None
-    case.save(update_fields=["dispute_kind", "dispute_note", "disputed_at", "dispute_resolved_at"])
-    for subject in case_subjects(case):
-        hold_for_case(actor, case, subject)
-    _event(case, actor, "dispute", after=kind)
-    return list(Hold.objects.filter(reference=case.hold_reference, released_at__isnull=True))
-
-
-@transaction.atomic
-def do_resolve_dispute(actor: Member, case: Case, *, reason: str) -> int:
-    """The dispute is over: its holds are released and the normal periods apply again."""
-    case = _locked(case)
-    if not case.in_dispute:
-        raise ValidationError("분쟁 중인 민원이 아닙니다.", code="not_disputed")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("해결 내용을 입력하세요.", code="reason")
-    holds = list(Hold.objects.filter(reference=case.hold_reference, released_at__isnull=True))
-    for hold in holds:
-        retention_actions.do_release_hold(actor, hold, reason=reason[:200])
-    case.dispute_resolved_at = clock.now()
-    case.save(update_fields=["dispute_resolved_at"])
-    _event(case, actor, "dispute_resolved", before=case.dispute_kind)
-    return len(holds)

@@ -13,7 +13,7 @@ from jikim import clock
 from jikim.accounts.models import Member, Tenant
 from jikim.audit.records import record
 from jikim.cases import audio, frozen, recordings
-from jikim.cases.actions.complaints import hold_for_case
+from jikim.cases.actions.disputes import hold_for_case
 from jikim.cases.models import Case, Consultation, NoticeMethod, Recording
 from jikim.vault import access, keyring
 from jikim.vault.fields import new_subject

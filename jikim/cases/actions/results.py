@@ -11,7 +11,8 @@ from jikim import clock
 from jikim.accounts.models import Member
 from jikim.audit.records import record
 from jikim.cases import frozen
-from jikim.cases.actions.complaints import PURPOSE, _event, _locked, _move, _text
+from jikim.cases.actions.common import PURPOSE, _event, _locked, _text
+from jikim.cases.actions.complaints import _move
 from jikim.cases.models import Case, CaseStatus, NotifyState
 
 
