@@ -8,58 +8,44 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
-
-def _flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
+from jikim.envconfig import (
+    cache,
+    database,
+    dev_secret_file,
+    flag,
+    integer,
+    listed,
+    rate,
+    sibling_database_url,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEBUG = _flag("JIKIM_DEBUG")
-TESTING = _flag("JIKIM_TESTING")
+DEBUG = flag("JIKIM_DEBUG")
+TESTING = flag("JIKIM_TESTING")
 VAR_DIR = Path(os.environ.get("JIKIM_VAR_DIR") or Path.cwd() / "var").resolve()
-
-
-def _dev_secret_file(path: Path, nbytes: int) -> Path:
-    """Development only: a random secret kept in ./var, made on first start."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_hex(nbytes))
-        path.chmod(0o600)
-    return path
-
 
 _missing: list[str] = []
 
 if DEBUG:
     SECRET_KEY = (
         os.environ.get("JIKIM_SECRET_KEY")
-        or _dev_secret_file(VAR_DIR / "keys" / "secret_key", 50).read_text().strip()
+        or dev_secret_file(VAR_DIR / "keys" / "secret_key", 50).read_text().strip()
     )
     MASTER_KEY_FILE = Path(
         os.environ.get("JIKIM_MASTER_KEY_FILE")
-        or _dev_secret_file(VAR_DIR / "keys" / "master.key", 32)
+        or dev_secret_file(VAR_DIR / "keys" / "master.key", 32)
     )
     AUDIT_SIGNING_KEY_FILE = Path(
         os.environ.get("JIKIM_AUDIT_SIGNING_KEY_FILE")
-        or _dev_secret_file(VAR_DIR / "keys" / "audit_signing.key", 32)
+        or dev_secret_file(VAR_DIR / "keys" / "audit_signing.key", 32)
     )
-    ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or [
+    ALLOWED_HOSTS = listed("ALLOWED_HOSTS") or [
         "127.0.0.1",
         "localhost",
         "testserver",
@@ -75,7 +61,7 @@ else:
     AUDIT_SIGNING_KEY_FILE = Path(os.environ.get("JIKIM_AUDIT_SIGNING_KEY_FILE", "/nonexistent"))
     if not AUDIT_SIGNING_KEY_FILE.is_file():
         _missing.append("JIKIM_AUDIT_SIGNING_KEY_FILE (path to an existing Ed25519 key file)")
-    ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
+    ALLOWED_HOSTS = listed("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         _missing.append("ALLOWED_HOSTS (comma-separated host names)")
     if not os.environ.get("DATABASE_URL"):
@@ -169,55 +155,17 @@ TEMPLATES = [
     }
 ]
 
-
-def _database(url: str | None, sqlite_file: Path) -> dict[str, Any]:
-    if url:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
-    else:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-        config = {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(sqlite_file),
-            # Tests use a real file too, so that WAL and "grep the database file" are real.
-            "TEST": {"NAME": str(sqlite_file.with_name("test_" + sqlite_file.name))},
-        }
-    if config["ENGINE"].endswith("sqlite3"):
-        config["ENGINE"] = "jikim.backends.sqlite3"  # waits for the write lock in short polls
-        # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock
-        # at BEGIN so concurrent writers queue instead of failing mid-transaction.
-        config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-    return config
-
-
-def _sibling_database_url(
-    main_url: str | None, suffix: str = "_keyring", env: str = "JIKIM_KEYRING_DATABASE_URL"
-) -> str | None:
-    """A database of its own (key ring, separated store): its variable, or beside the main one."""
-    explicit = os.environ.get(env)
-    if explicit or not main_url:
-        return explicit or None
-    if main_url.startswith("sqlite"):
-        path = Path(main_url.split(":///", 1)[1])
-        return f"sqlite:///{path.with_name(path.stem + suffix + path.suffix)}"
-    base, _, query = main_url.partition("?")
-    return base.rstrip("/") + suffix + (f"?{query}" if query else "")
-
-
 DATABASES = {
-    "default": _database(os.environ.get("DATABASE_URL"), VAR_DIR / "jikim.sqlite3"),
-    "keyring": _database(
-        _sibling_database_url(os.environ.get("DATABASE_URL")), VAR_DIR / "keyring.sqlite3"
+    "default": database(os.environ.get("DATABASE_URL"), VAR_DIR / "jikim.sqlite3"),
+    "keyring": database(
+        sibling_database_url(os.environ.get("DATABASE_URL")), VAR_DIR / "keyring.sqlite3"
     ),
 }
 if DATABASES["keyring"]["ENGINE"].endswith("sqlite3"):
     # Destroyed keys must not survive in free pages of the key ring's file.
     DATABASES["keyring"]["OPTIONS"]["init_command"] += " PRAGMA secure_delete=ON;"
-DATABASES["separated"] = _database(
-    _sibling_database_url(
+DATABASES["separated"] = database(
+    sibling_database_url(
         os.environ.get("DATABASE_URL"), suffix="_separated", env="JIKIM_SEPARATED_DATABASE_URL"
     ),
     VAR_DIR / "separated.sqlite3",
@@ -226,14 +174,14 @@ DATABASE_ROUTERS = [
     "jikim.vault.routers.KeyringRouter",
     "jikim.retention.separated.SeparatedRouter",
 ]
-RETENTION_REQUIRE_APPROVAL = _flag("JIKIM_RETENTION_REQUIRE_APPROVAL")
+RETENTION_REQUIRE_APPROVAL = flag("JIKIM_RETENTION_REQUIRE_APPROVAL")
 # Rows destroyed per transaction: larger is faster (each batch is a few set-based statements
 # and two commits), smaller holds locks for less time.
-RETENTION_SWEEP_BATCH = _int("JIKIM_RETENTION_SWEEP_BATCH", 10000)
-VAULT_ORPHAN_KEY_GRACE_HOURS = _int("JIKIM_VAULT_ORPHAN_KEY_GRACE_HOURS", 24)  # vault.orphans
+RETENTION_SWEEP_BATCH = integer("JIKIM_RETENTION_SWEEP_BATCH", 10000)
+VAULT_ORPHAN_KEY_GRACE_HOURS = integer("JIKIM_VAULT_ORPHAN_KEY_GRACE_HOURS", 24)  # vault.orphans
 # How long a compaction of the key ring waits for older transactions (keyring.compact).
-VAULT_COMPACT_WAIT_SECONDS = _int("JIKIM_VAULT_COMPACT_WAIT_SECONDS", 30)
-OLD_MASTER_KEY_FILES = [p for p in os.environ.get("JIKIM_OLD_MASTER_KEY_FILES", "").split(",") if p]
+VAULT_COMPACT_WAIT_SECONDS = integer("JIKIM_VAULT_COMPACT_WAIT_SECONDS", 30)
+OLD_MASTER_KEY_FILES = listed("JIKIM_OLD_MASTER_KEY_FILES")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Member"
@@ -285,50 +233,26 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "jikim"
 # Authenticator apps label the account with its login ID, never the stored e-mail stand-in.
 MFA_ADAPTER = "jikim.accounts.adapter.MfaAdapter"
-PASSWORD_RESET_TIMEOUT = _int("JIKIM_PASSWORD_RESET_SECONDS", 3600)
+PASSWORD_RESET_TIMEOUT = integer("JIKIM_PASSWORD_RESET_SECONDS", 3600)
 
-LOGIN_FAILURE_LIMIT = _int("JIKIM_LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_WINDOW_SECONDS = _int("JIKIM_LOGIN_FAILURE_WINDOW", 15 * 60)
-LOGIN_LOCKOUT_SECONDS = _int("JIKIM_LOGIN_LOCKOUT", 15 * 60)
-IDLE_LOGOUT_SECONDS = _int("JIKIM_IDLE_LOGOUT", 30 * 60)
-
-
-def _rate(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip() or default
-    count, _, seconds = value.partition("/")
-    if not (count.isdigit() and seconds.isdigit() and int(seconds) > 0):
-        raise ImproperlyConfigured(f"{name} must read <count>/<seconds>, e.g. {default}")
-    return value
-
+LOGIN_FAILURE_LIMIT = integer("JIKIM_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = integer("JIKIM_LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_LOCKOUT_SECONDS = integer("JIKIM_LOGIN_LOCKOUT", 15 * 60)
+IDLE_LOGOUT_SECONDS = integer("JIKIM_IDLE_LOGOUT", 30 * 60)
 
 # Rate limits (jikim.web.ratelimit), "<count>/<seconds>" per key, counted in the cache: the
 # public data-subject request page per IP and per order number, its confirmation code per
 # IP and per request (wrong codes), and the push API per key (calls per clock minute).
 RATE_LIMITS = {
-    "rights_request_ip": _rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600"),
-    "rights_request_target": _rate("JIKIM_RATE_RIGHTS_REQUEST_TARGET", "5/3600"),
-    "rights_confirm_ip": _rate("JIKIM_RATE_RIGHTS_CONFIRM_IP", "10/600"),
-    "rights_code_failures": _rate("JIKIM_RATE_RIGHTS_CODE_FAILURES", "5/604800"),
-    "privacy_contact_ip": _rate("JIKIM_RATE_PRIVACY_CONTACT_IP", "5/3600"),
+    "rights_request_ip": rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600"),
+    "rights_request_target": rate("JIKIM_RATE_RIGHTS_REQUEST_TARGET", "5/3600"),
+    "rights_confirm_ip": rate("JIKIM_RATE_RIGHTS_CONFIRM_IP", "10/600"),
+    "rights_code_failures": rate("JIKIM_RATE_RIGHTS_CODE_FAILURES", "5/604800"),
+    "privacy_contact_ip": rate("JIKIM_RATE_PRIVACY_CONTACT_IP", "5/3600"),
 }
-JIKIM_API_RATE_PER_MINUTE = _int("JIKIM_API_RATE_PER_MINUTE", 120)
+JIKIM_API_RATE_PER_MINUTE = integer("JIKIM_API_RATE_PER_MINUTE", 120)
 
-
-def _cache(url: str) -> dict[str, Any]:
-    """Django's cache, where allauth's rate limits count (ours count in the database,
-    jikim.web.ratelimit). Every worker process must see the same counts, or a limit of 5
-    becomes 5 per process: in production the main database's cache table (made by
-    `jikim migrate`) unless JIKIM_CACHE_URL names Redis."""
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if url == "db" or (not url and not DEBUG):
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jikim_cache"}
-    if url in ("", "locmem"):  # one process (development, tests)
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ImproperlyConfigured("JIKIM_CACHE_URL must be redis://…, rediss://…, db or locmem")
-
-
-CACHES = {"default": _cache(os.environ.get("JIKIM_CACHE_URL", "").strip())}
+CACHES = {"default": cache(os.environ.get("JIKIM_CACHE_URL", "").strip(), debug=DEBUG)}
 INVITATION_VALID_DAYS = 7
 
 SESSION_COOKIE_HTTPONLY = True
@@ -364,8 +288,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = _flag("JIKIM_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = _int("JIKIM_HSTS_SECONDS", 31536000)
+    SECURE_SSL_REDIRECT = flag("JIKIM_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = integer("JIKIM_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -396,7 +320,7 @@ MEDIA_ROOT = VAR_DIR / "uploads"
 #      "default_acl": "private", "file_overwrite": false, "querystring_auth": true}}'
 # (credentials through the usual AWS_* environment variables, never in this file).
 RECORDINGS_DIR = Path(os.environ.get("JIKIM_RECORDINGS_DIR") or VAR_DIR / "recordings")
-RECORDING_MAX_BYTES = _int("JIKIM_RECORDING_MAX_BYTES", 50 * 1024 * 1024)
+RECORDING_MAX_BYTES = integer("JIKIM_RECORDING_MAX_BYTES", 50 * 1024 * 1024)
 STORAGES: dict[str, Any] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Production reads the names from the manifest `jikim collectstatic` writes into
@@ -449,20 +373,18 @@ TASKS = {
 # Access records (jikim.audit, C9-02, C9-05). Checkpoints are signed every N records and
 # at least hourly; the export file belongs on storage the database's administrators cannot
 # rewrite (another host, an append-only mount). Run `jikim audit_checkpoint` hourly (cron).
-AUDIT_VERIFY_KEY_FILES = [
-    p for p in os.environ.get("JIKIM_AUDIT_VERIFY_KEY_FILES", "").split(",") if p
-]
+AUDIT_VERIFY_KEY_FILES = listed("JIKIM_AUDIT_VERIFY_KEY_FILES")
 AUDIT_CHECKPOINT_FILE = Path(
     os.environ.get("JIKIM_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit" / "checkpoints.jsonl"
 )
-AUDIT_CHECKPOINT_EVERY = _int("JIKIM_AUDIT_CHECKPOINT_EVERY", 1000)
-AUDIT_CHECKPOINT_SECONDS = _int("JIKIM_AUDIT_CHECKPOINT_SECONDS", 3600)
-AUDIT_RETENTION_DAYS = _int("JIKIM_AUDIT_RETENTION_DAYS", 731)  # 2 years; at least 184
-AUDIT_PERMISSION_RETENTION_DAYS = _int("JIKIM_AUDIT_PERMISSION_RETENTION_DAYS", 1096)  # 3 years
-AUDIT_REVIEW_UNMASK_THRESHOLD = _int("JIKIM_AUDIT_REVIEW_UNMASK_THRESHOLD", 100)  # per month
-AUDIT_REVIEW_SUBJECTS_PER_HOUR = _int("JIKIM_AUDIT_REVIEW_SUBJECTS_PER_HOUR", 100)
-AUDIT_VERIFY_WORKERS = _int("JIKIM_AUDIT_VERIFY_WORKERS", 0)  # 0: one per CPU, at most 4
-AUDIT_VERIFY_PARALLEL_MIN = _int("JIKIM_AUDIT_VERIFY_PARALLEL_MIN", 100_000)
+AUDIT_CHECKPOINT_EVERY = integer("JIKIM_AUDIT_CHECKPOINT_EVERY", 1000)
+AUDIT_CHECKPOINT_SECONDS = integer("JIKIM_AUDIT_CHECKPOINT_SECONDS", 3600)
+AUDIT_RETENTION_DAYS = integer("JIKIM_AUDIT_RETENTION_DAYS", 731)  # 2 years; at least 184
+AUDIT_PERMISSION_RETENTION_DAYS = integer("JIKIM_AUDIT_PERMISSION_RETENTION_DAYS", 1096)  # 3 years
+AUDIT_REVIEW_UNMASK_THRESHOLD = integer("JIKIM_AUDIT_REVIEW_UNMASK_THRESHOLD", 100)  # per month
+AUDIT_REVIEW_SUBJECTS_PER_HOUR = integer("JIKIM_AUDIT_REVIEW_SUBJECTS_PER_HOUR", 100)
+AUDIT_VERIFY_WORKERS = integer("JIKIM_AUDIT_VERIFY_WORKERS", 0)  # 0: one per CPU, at most 4
+AUDIT_VERIFY_PARALLEL_MIN = integer("JIKIM_AUDIT_VERIFY_PARALLEL_MIN", 100_000)
 
 # Billing (jikim.billing, C1-03, C5-02). Gateways offered, in order; bank transfer (staff
 # confirm the deposit) is the default. Adding "inicis" requires the merchant id and sign key
@@ -473,16 +395,16 @@ BILLING_GATEWAYS = [
     g.strip() for g in os.environ.get("JIKIM_BILLING_GATEWAYS", "bank_transfer").split(",") if g
 ]
 BILLING_BANK_ACCOUNT = os.environ.get("JIKIM_BILLING_BANK_ACCOUNT", "")
-BILLING_DUE_DAYS = _int("JIKIM_BILLING_DUE_DAYS", 14)
+BILLING_DUE_DAYS = integer("JIKIM_BILLING_DUE_DAYS", 14)
 INICIS_MID = os.environ.get("JIKIM_INICIS_MID", "")
 INICIS_SIGN_KEY = os.environ.get("JIKIM_INICIS_SIGN_KEY", "")
 INICIS_ENV = os.environ.get("JIKIM_INICIS_ENV", "test")
-INICIS_TIMEOUT_SECONDS = _int("JIKIM_INICIS_TIMEOUT", 20)
+INICIS_TIMEOUT_SECONDS = integer("JIKIM_INICIS_TIMEOUT", 20)
 
 # Backups (jikim.backups, C9-03): `jikim backup` and the daily task write encrypted backups
 # here and keep them this many days. Put the folder on other storage than the databases.
 BACKUP_DIR = Path(os.environ.get("JIKIM_BACKUP_DIR") or VAR_DIR / "backups")
-BACKUP_KEEP_DAYS = _int("JIKIM_BACKUP_KEEP_DAYS", 7)
+BACKUP_KEEP_DAYS = integer("JIKIM_BACKUP_KEEP_DAYS", 7)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

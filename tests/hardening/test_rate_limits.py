@@ -204,16 +204,16 @@ def test_refused_api_calls_are_documented_in_the_schema() -> None:
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from jikim import settings as project_settings
+    from jikim import envconfig
 
     monkeypatch.setenv("JIKIM_RATE_RIGHTS_REQUEST_IP", "20/300")
-    assert project_settings._rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600") == "20/300"
+    assert envconfig.rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600") == "20/300"
     monkeypatch.setenv("JIKIM_RATE_RIGHTS_REQUEST_IP", "")
-    assert project_settings._rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600") == "10/600"
+    assert envconfig.rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600") == "10/600"
     for bad in ("20", "20/0", "many/60", "-1/60"):
         monkeypatch.setenv("JIKIM_RATE_RIGHTS_REQUEST_IP", bad)
         with pytest.raises(ImproperlyConfigured):
-            project_settings._rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600")
+            envconfig.rate("JIKIM_RATE_RIGHTS_REQUEST_IP", "10/600")
 
 
 def test_limit_keys_are_keyed_hashes() -> None:
