@@ -16,13 +16,13 @@ from jikim.audit.records import record
 from jikim.rights import complaints
 from jikim.rights.actions.common import (
     DEFAULT_OBJECTION_ROUTE,
-    actor_name,
     joined,
     move,
+    record_step,
     require_reasons,
     unfreeze_and_release,
 )
-from jikim.rights.models import ANSWERED_STATES, OPEN_STATES, Event, Kind, Request, State
+from jikim.rights.models import ANSWERED_STATES, OPEN_STATES, Kind, Request, State
 
 UNCONFIRMED_ANSWER = (
     "요구하신 분이 정보주체 본인 또는 정당한 대리인인지 확인하지 못하여 요구를 처리하지 않고 "
@@ -72,18 +72,13 @@ def do_notify_delay(
         objection_route=objection_route[:300],
         delay_notified_at=clock.now(),
     )
-    Event.objects.create(
-        request=req,
-        actor_name=actor_name(actor),
+    record_step(
+        req,
+        actor,
+        action="rights.delay",
         from_state=req.state,
         to_state=req.state,
-        note=f"연기 통지: {reason}"[:300],
-    )
-    record(
-        "rights.delay",
-        actor=actor,
-        tenant_id=req.tenant_id,
-        subjects=[req.subject],
+        note=f"연기 통지: {reason}",
         detail={"request": req.pk, "legal_basis": legal_basis[:200]},
     )
     from jikim.rights.tasks import send_notice

@@ -1,5 +1,6 @@
-"""What the request's steps share: moving it from state to state on record, the reasons a
-refusal, partial answer or delay must state, and lifting its freeze and holds at the end."""
+"""What the request's steps share: each step written to its own history and to the access
+record, moving it from state to state on record, the reasons a refusal, partial answer or
+delay must state, and lifting its freeze and holds at the end."""
 
 from __future__ import annotations
 
@@ -34,18 +35,50 @@ def joined(first: str, second: str, limit: int) -> str:
     return " / ".join(p.strip() for p in (first, second) if p.strip())[:limit]
 
 
+def record_step(
+    req: Request,
+    actor: Any,
+    *,
+    action: str,
+    to_state: str,
+    from_state: str = "",
+    note: str = "",
+    subjects: list[str] | None = None,
+    purpose: str = "",
+    detail: dict[str, Any],
+) -> None:
+    """A step of the request on both records: a line of its own history (what staff and the
+    requester see) and the access record (what the privacy officer reviews). `subjects`
+    defaults to the request itself."""
+    Event.objects.create(
+        request=req,
+        actor_name=actor_name(actor),
+        from_state=from_state,
+        to_state=to_state,
+        note=note[:300],
+    )
+    record(
+        action,
+        actor=actor if isinstance(actor, Member) else None,
+        tenant_id=req.tenant_id,
+        subjects=[req.subject] if subjects is None else subjects,
+        purpose=purpose,
+        detail=detail,
+    )
+
+
 def move(
     req: Request, actor: Any, to: str, note: str = "", *, extra: dict[str, Any] | None = None
 ) -> None:
     before = req.state
     req.state = to
-    Event.objects.create(
-        request=req, actor_name=actor_name(actor), from_state=before, to_state=to, note=note[:300]
-    )
-    record(
-        f"rights.{to}",
-        actor=actor if isinstance(actor, Member) else None,
-        tenant_id=req.tenant_id,
+    record_step(
+        req,
+        actor,
+        action=f"rights.{to}",
+        from_state=before,
+        to_state=to,
+        note=note,
         subjects=[req.subject, *req.subjects],
         purpose="complaint_handling",
         detail={"request": req.pk, "kind": req.kind, "from": before, "to": to, **(extra or {})},

@@ -19,12 +19,11 @@ from jikim.audit.records import record
 from jikim.retention import actions as retention_actions
 from jikim.retention.models import HoldKind
 from jikim.rights import complaints
-from jikim.rights.actions.common import actor_name, code_hash, move
+from jikim.rights.actions.common import actor_name, code_hash, move, record_step
 from jikim.rights.models import (
     AgentDocument,
     Channel,
     ContactDigest,
-    Event,
     Frozen,
     Kind,
     Request,
@@ -95,13 +94,12 @@ def do_receive(
         ContactDigest.objects.bulk_create(
             [ContactDigest(request=req, tenant_id=tenant.pk, digest=d) for d in sorted(found_by)]
         )
-    Event.objects.create(
-        request=req, actor_name=actor_name(actor), to_state=State.RECEIVED, note=note[:300]
-    )
-    record(
-        "rights.received",
-        actor=actor if isinstance(actor, Member) else None,
-        tenant_id=tenant.pk if tenant else None,
+    record_step(
+        req,
+        actor,
+        action="rights.received",
+        to_state=State.RECEIVED,
+        note=note,
         subjects=[req.subject, *req.subjects],
         purpose="complaint_handling",
         detail={
@@ -200,21 +198,16 @@ def do_lock_code(actor: Any, req: Request, *, failures: int) -> bool:
     ).update(code_locked_at=clock.now())
     if not locked:
         return False
-    Event.objects.create(
-        request=req,
-        actor_name=actor_name(actor),
+    record_step(
+        req,
+        actor,
+        action="rights.code_locked",
         from_state=State.IDENTITY_CHECK,
         to_state=State.IDENTITY_CHECK,
         note=(
             f"확인 코드를 {failures}회 잘못 입력하여 코드 확인이 잠김: 다른 방법으로 본인을 "
             "확인하거나 본인 확인 불가로 종결해야 함"
         ),
-    )
-    record(
-        "rights.code_locked",
-        actor=actor if isinstance(actor, Member) else None,
-        tenant_id=req.tenant_id,
-        subjects=[req.subject],
         detail={"request": req.pk, "failures": failures},
     )
     return True
@@ -259,17 +252,12 @@ def do_verify_agent(actor: Member, req: Request, *, note: str) -> None:
     Request.objects.filter(pk=req.pk).update(
         agent_verified_at=clock.now(), agent_verified_by=actor_name(actor)
     )
-    Event.objects.create(
-        request=req,
-        actor_name=actor_name(actor),
+    record_step(
+        req,
+        actor,
+        action="rights.agent_verified",
         from_state=req.state,
         to_state=req.state,
-        note=f"대리인 확인: {note}"[:300],
-    )
-    record(
-        "rights.agent_verified",
-        actor=actor,
-        tenant_id=req.tenant_id,
-        subjects=[req.subject],
+        note=f"대리인 확인: {note}",
         detail={"request": req.pk, "documents": sorted(kinds)},
     )
