@@ -36,10 +36,13 @@ class Scope:
     def require(self, permission: str) -> None:
         """Inside one's own tenant, a missing permission is a plain 403; one closed by the
         end of the contract says so."""
-        if not self.can(permission):
-            if self.can_by_role(permission):
-                raise ContractEnded
-            raise PermissionDenied
+        if self.can(permission):
+            return
+        # With the contract open, the role alone already said no: asking again would only
+        # repeat the same answer.
+        if self.contract_ended and self.can_by_role(permission):
+            raise ContractEnded
+        raise PermissionDenied
 
     def can_by_role(self, permission: str) -> bool:
         return tenant_allows(self.role, permission)
