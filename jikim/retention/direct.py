@@ -95,11 +95,19 @@ def collect(source: Source, querysets: list[tuple[Any, str]]) -> tuple[int, int]
 
 
 def batches(source_name: str) -> Iterator[list[_Row]]:
+    # Due dates come back as UTC text on PostgreSQL too: only each rule's earliest and
+    # latest are needed (the ledger's due range), and building a datetime for every row
+    # cost more than reading the whole batch (2.6 s of a 200,000-row sweep).
+    due = (
+        "to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        if connection.vendor == "postgresql"
+        else "due_at"
+    )
     after = 0
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT n, subject, tenant_id, due_at, rule FROM {TABLE} "  # noqa: S608
+                f"SELECT n, subject, tenant_id, {due}, rule FROM {TABLE} "  # noqa: S608
                 "WHERE source = %s AND n > %s ORDER BY n LIMIT %s",
                 [source_name, after, settings.RETENTION_SWEEP_BATCH],
             )
@@ -111,8 +119,8 @@ def batches(source_name: str) -> Iterator[list[_Row]]:
 
 
 def _moment(value: Any) -> dt.datetime:
-    """A due date as the table returns it: a datetime (PostgreSQL) or Django's text form of
-    one in UTC (SQLite)."""
+    """A due date as `batches` returns it: text in UTC, one fixed format per database (so
+    that text order is time order)."""
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
@@ -157,8 +165,8 @@ def destroy(sweep: Sweep, source: Source, stage: str, rows: list[_Row]) -> dict[
                 [ItemStatus.DONE, sweep.pk, stamp, stamp, sweep.pk, first, last, *only[1]],
             )
         for rule_id, dues in sorted(groups.items()):
-            # Both forms order as the moments they stand for (SQLite's text is one UTC
-            # format), so only the ends are parsed.
+            # The text orders as the moments it stands for (one UTC format per
+            # database), so only the ends are parsed.
             ledger.add(
                 sweep,
                 stage,
