@@ -8,14 +8,16 @@ import dataclasses
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jikim import clock
 from jikim.accounts.models import Consent, Member
 from jikim.audit.records import record
+from jikim.cases.retention_sources import RecordingSource
 from jikim.retention.sweep import destroy_on_request
-from jikim.rights import holds, kept_by_law, mail
+from jikim.rights import holds, kept_by_law, mail, package_recordings
 from jikim.rights.kept_by_law import KeptByLaw
 from jikim.rights.models import ContactDigest, Event, Frozen, Kind, Request
 from jikim.shipping.models import Party
@@ -103,6 +105,33 @@ def _correction(actor: Member, req: Request) -> str:
     )
 
 
+def _destroy_unheld(
+    subjects: list[str], tenant_of: Mapping[str, int | None], source_name: str, what: str
+) -> tuple[int, dict[str, list[str]], str]:
+    """Destroy, the sweep's way, those of `subjects` no hold keeps — a hold on the subject,
+    or on the whole seller (unpaid fees, a legal hold). Returns how many were destroyed,
+    the kept ones with their hold kinds, and the answer's line about them."""
+    held_now = holds.kinds_over(subjects, tenant_of)
+    free = [s for s in subjects if s not in held_now]
+    if free:
+        destroy_on_request(free, source_name=source_name)
+    # What is left is read back, not assumed: a hold placed meanwhile wins in the sweep.
+    live = keyring.load(subjects)
+    left = [s for s in subjects if live.get(s) is not None]
+    kept_here = holds.kinds_over(left, tenant_of)
+    done = len(subjects) - len(left)
+    if not left:
+        line = f"{what} {done}건을 복구할 수 없는 방법(암호 키 파기)으로 삭제했습니다."
+    elif done:
+        line = (
+            f"요구하신 {what} {len(subjects)}건 가운데 {done}건을 복구할 수 없는 방법"
+            f"(암호 키 파기)으로 삭제했고, {len(left)}건은 아직 삭제하지 않았습니다."
+        )
+    else:
+        line = f"요구하신 {what} {len(subjects)}건은 아직 삭제하지 않았습니다."
+    return done, {s: kept_here.get(s, []) for s in left}, line
+
+
 def _deletion(actor: Member, req: Request) -> Fulfilled:
     """Destroy what no hold keeps; say truthfully what was destroyed and what is kept, why,
     and until when. What is kept stays frozen and is destroyed by the first sweep after its
@@ -118,28 +147,23 @@ def _deletion(actor: Member, req: Request) -> Fulfilled:
     kept: dict[str, list[str]] = {}
     destroyed = withdrawn = 0
     if parties:
-        # The sweep's request path checks holds on the subject; a hold on the whole seller
-        # (unpaid fees, a legal hold) keeps its recipients too.
-        held_now = holds.kinds_over(parties, tenant_of)
-        free = [s for s in parties if s not in held_now]
-        if free:
-            destroy_on_request(free, source_name="shipping.recipient")
-        left = set(Party.objects.filter(subject__in=parties).values_list("subject", flat=True))
-        done = len(parties) - len(left)
+        done, left, line = _destroy_unheld(parties, tenant_of, "shipping.recipient", "배송 정보")
         destroyed += done
-        kept_here = holds.kinds_over(sorted(left), tenant_of)
-        kept.update({s: kept_here.get(s, []) for s in sorted(left)})
-        if not left:
-            lines.append(
-                f"배송 정보 {done}건을 복구할 수 없는 방법(암호 키 파기)으로 삭제했습니다."
-            )
-        elif done:
-            lines.append(
-                f"요구하신 배송 정보 {len(parties)}건 가운데 {done}건을 복구할 수 없는 방법"
-                f"(암호 키 파기)으로 삭제했고, {len(left)}건은 아직 삭제하지 않았습니다."
-            )
-        else:
-            lines.append(f"요구하신 배송 정보 {len(parties)}건은 아직 삭제하지 않았습니다.")
+        kept.update(left)
+        lines.append(line)
+    # The recordings of the calls about the person's CS cases (C4-10): kept 6 months by the
+    # operator's own rule, which no law imposes, so they go at once; the cases themselves
+    # are complaint records the law keeps (below). A dispute holds its recordings.
+    if recordings := package_recordings.of_cases(req.subjects):
+        done, left, line = _destroy_unheld(
+            sorted(r.subject for r in recordings),
+            {r.subject: r.tenant_id for r in recordings},
+            RecordingSource.name,
+            "상담 통화 녹음",
+        )
+        destroyed += done
+        kept.update(left)
+        lines.append(line)
     by_law: list[KeptByLaw] = []
     for member in members:
         from jikim.accounts.actions import do_withdraw, sole_owner_of
