@@ -36,10 +36,12 @@ class StandingDeletionSource:
     name = "rights.deletion"
     rule_id = "subject_request"
     method = (
-        "보존 사유 해소 후 데이터 키 파기(암호학적 삭제), 수취인 행·분리 보관 기록·검색 색인 삭제"
+        "보존 사유 해소 후 데이터 키 파기(암호학적 삭제), 수취인 행·분리 보관 기록·검색 색인·"
+        "통화 녹음 파일 삭제"
     )
 
     def due(self, until: dt.datetime) -> Iterator[Due]:
+        from jikim.cases.models import Recording
         from jikim.retention.sources import Due
         from jikim.rights.models import Frozen
         from jikim.shipping.models import Party
@@ -62,6 +64,9 @@ class StandingDeletionSource:
         subjects = sorted(answered)
         tenant_of = dict(
             Party.objects.filter(subject__in=subjects).values_list("subject", "tenant_id")
+        )
+        tenant_of.update(
+            Recording.objects.filter(subject__in=subjects).values_list("subject", "tenant_id")
         )
         # Due when the last hold on it ended (the answer, had none been released since).
         released = Hold.objects.filter(released_at__isnull=False)
@@ -94,10 +99,13 @@ class StandingDeletionSource:
     def destroy(self, subjects: Sequence[str]) -> None:
         # The sweep shreds first (which forgets the index entries): the rows are left — a
         # recipient's, or a withdrawn member's separated copy — and the freeze.
+        from jikim.cases.retention_sources import RecordingSource
         from jikim.retention import duesql
         from jikim.rights.models import Frozen
 
         duesql.delete_parties(subjects)
+        # A call recording kept past the answer by a dispute hold: its file goes too.
+        RecordingSource().destroy(subjects)
         SeparatedRecord.objects.filter(subject__in=subjects).delete()
         Frozen.objects.filter(subject__in=subjects, until_destroyed=True).delete()
 

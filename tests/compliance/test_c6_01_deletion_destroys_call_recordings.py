@@ -11,6 +11,7 @@ from django.test import Client
 
 from jikim.cases import actions as case_actions
 from jikim.cases.models import DisputeKind, Recording
+from jikim.retention import sweep
 from jikim.retention.models import LedgerEntry
 from jikim.rights import actions
 from jikim.rights.models import State
@@ -58,7 +59,7 @@ def test_c6_01_deletion_destroys_the_persons_call_recordings_at_once(alice, bob,
     assert not keyring.is_shredded(bobs.subject)
 
 
-def test_c6_01_a_recording_held_for_a_dispute_is_kept_and_the_answer_says_so(
+def test_c6_01_a_recording_held_for_a_dispute_is_kept_then_destroyed_when_it_ends(
     alice, location
 ) -> None:
     party, case, recording = _case_with_call(alice)
@@ -71,3 +72,11 @@ def test_c6_01_a_recording_held_for_a_dispute_is_kept_and_the_answer_says_so(
     assert recording.destroyed_at is None and not keyring.is_shredded(recording.subject)
     assert "요구하신 상담 통화 녹음 1건은 아직 삭제하지 않았습니다." in req.answer
     assert req.state in (State.PARTLY_DONE, State.REFUSED)
+
+    # The dispute ends: the next sweep destroys the recording, its file with it.
+    case_actions.do_resolve_dispute(alice, case, reason="조정 성립")
+    sweep.run()
+    recording.refresh_from_db()
+    assert recording.destroyed_at is not None and keyring.is_shredded(recording.subject)
+    assert not [p for p in location.rglob("*") if p.is_file()], "the file is gone"
+    assert recording.subject in LedgerEntry.objects.get(source="rights.deletion").subjects

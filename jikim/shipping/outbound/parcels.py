@@ -54,6 +54,9 @@ def remember_parcels(tenant: Tenant, parcels: Sequence[Sequence[Order]]) -> None
     row of its own must not take another line's tracking number.
     """
     ids = [line.pk for parcel in parcels for line in parcel]
+    # Two sheets made at once (a double click, two staff) take turns: otherwise the second
+    # one's insert meets the first one's rows on the one-box-per-line key and fails.
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         ParcelLine.objects.filter(tenant=tenant).filter(
