@@ -69,6 +69,15 @@ def _record_payment(
         excess_received and invoice.status == InvoiceStatus.PAID
     ):
         raise ValidationError("이미 완납되었거나 취소된 청구서입니다.", code="settled")
+    if (
+        approval.reference
+        and Payment.objects.filter(gateway=gateway, reference=approval.reference).exists()
+    ):
+        raise ValidationError(
+            f"거래 참조번호 {approval.reference}(으)로 이미 수납한 입금이 있습니다. "
+            "같은 입금을 두 번 수납하지 않았는지 수납 내역을 확인하세요.",
+            code="duplicate",
+        )
     due = books.outstanding(invoice)
     if not 0 < approval.amount <= due and not (excess_received and due < approval.amount):
         raise ValidationError(f"결제액이 남은 청구액({due:,}원)과 맞지 않습니다.", code="amount")
@@ -126,11 +135,13 @@ def do_confirm_bank_transfer(actor: Any, invoice: Invoice, data: Mapping[str, st
     excess = approval.amount - due
     if invoice.status == InvoiceStatus.CANCELLED:
         raise ValidationError("취소된 청구서에는 입금을 수납할 수 없습니다.", code="settled")
-    if due == 0 and not confirmed:
+    if due == 0 and not (confirmed and approval.reference):
+        # The reference is what tells a second deposit from the first one entered again
+        # (two staff reconciling the same statement line, a double click).
         raise ValidationError(
             "이미 완납된 청구서입니다. 같은 청구서에 한 번 더 입금된 것이 통장에서 "
-            "확인되면 '초과 입금 확인'을 선택하고 다시 수납 처리하세요. 입금액 전액이 "
-            "환불할 금액으로 남습니다.",
+            "확인되면 그 입금의 은행 거래 참조번호를 입력하고 '초과 입금 확인'을 선택해 "
+            "다시 수납 처리하세요. 입금액 전액이 환불할 금액으로 남습니다.",
             code="excess",
         )
     if excess > 0 and due > 0 and not confirmed:

@@ -87,8 +87,15 @@ def test_a_second_deposit_on_a_paid_invoice_is_recorded_as_a_refund_due(alice, l
     assert "이미 완납된 청구서입니다" in _messages(refused)
     assert Payment.objects.count() == 1
 
+    no_reference = desk.post(url, {**second, "excess_confirmed": "on"}, follow=True)
+    assert "은행 거래 참조번호를 입력하고" in _messages(no_reference)
+    assert Payment.objects.count() == 1, "without a reference it may be the first one again"
+
+    second["reference"] = "20261130-000123"
     taken = desk.post(url, {**second, "excess_confirmed": "on"}, follow=True)
     assert "수납 처리" in _messages(taken)
+    again = desk.post(url, {**second, "excess_confirmed": "on"}, follow=True)
+    assert "이미 수납한 입금이 있습니다" in _messages(again), "the same deposit entered twice"
     invoice.refresh_from_db()
     assert Payment.objects.count() == 2 and invoice.status == InvoiceStatus.PAID
     assert books.refund_due(invoice) == invoice.total
