@@ -10,6 +10,7 @@ customers' shipping data, which goes on its own schedule.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any, NamedTuple
 
@@ -148,6 +149,8 @@ def month_share(tenant: Tenant, month: str) -> MonthShare | None:
     ended = tenant.contract_ended_at
     first = clock.local(began).date() if began is not None and began > start else start.date()
     last = clock.local(ended).date() if ended is not None and ended < following else None
+    if last is not None and last == following.date() - dt.timedelta(days=1):
+        last = None  # ended on the month's last day: the month was used to its end
     if first == start.date() and last is None:
         return None
     month_days = (following.date() - start.date()).days
@@ -314,17 +317,49 @@ def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "", by_owner: b
     tenant.contract_ended_at = now
     tenant.save(update_fields=["contract_ended_at"])
     Subscription.objects.filter(tenant=tenant, ended_at__isnull=True).update(ended_at=now)
+    last_bills = _issue_last_bills(tenant)
     unpaid = Invoice.objects.filter(tenant=tenant, status=InvoiceStatus.ISSUED).count()
     record(
         "billing.contract_end",
         actor=_who(actor),
         tenant_id=tenant.pk,
         reason=(reason or "").strip()[:200],
-        detail={"unpaid_invoices": unpaid, "by": "owner" if by_owner else "operator"},
+        detail={
+            "unpaid_invoices": unpaid,
+            "last_bills": last_bills,
+            "by": "owner" if by_owner else "operator",
+        },
     )
     # Holds are the system's to place for an owner's own ending, as for a payment's.
     _sync_unpaid_hold(access.SYSTEM if by_owner else actor, tenant)
     return unpaid
+
+
+def _issue_last_bills(tenant: Tenant) -> list[str]:
+    """The invoices a contract's end leaves to issue — the ending month, by the day, and
+    any earlier month not yet invoiced — issued with the ending, so that the fees are owed
+    (and the unpaid-fees hold placed) while someone can still be told and pay: an only
+    owner may be leaving with the contract. Returns the invoice numbers."""
+    began = (
+        Subscription.objects.filter(tenant=tenant)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if began is None:
+        return []
+    first, last = clock.local(began).date(), clock.local(clock.now()).date()
+    billed = set(Invoice.objects.filter(tenant=tenant).values_list("month", flat=True))
+    issued = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        name = f"{year:04d}-{month:02d}"
+        # A free plan, or nothing to bill that month, is no bill.
+        if name not in billed:
+            with contextlib.suppress(ValidationError):
+                issued.append(do_issue_invoice(access.SYSTEM, tenant, name).number)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return issued
 
 
 def hold_reference(tenant: Tenant) -> str:

@@ -66,7 +66,8 @@ def test_a_plan_chosen_on_the_30th_is_billed_for_one_day_then_whole_months(alice
 
 def test_a_contract_ended_mid_month_is_billed_to_the_day_it_ended(alice, login) -> None:
     """The last month is billed by the day too, the ending day counted: ending on the 3rd
-    does not cost a whole month, and the month after is not billed at all."""
+    does not cost a whole month, and the month after is not billed at all. What is left to
+    bill is issued with the ending, while the owner can still be told and pay."""
     tenant = Tenant.objects.get(slug="alice")
     plan = helpers.plan("기본", 31_000)
     with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=clock.SEOUL), tick=False):
@@ -74,12 +75,19 @@ def test_a_contract_ended_mid_month_is_billed_to_the_day_it_ended(alice, login) 
     with time_machine.travel(dt.datetime(2026, 12, 3, 15, 0, tzinfo=clock.SEOUL), tick=False):
         owner = login(alice)
         page = owner.get("/t/alice/billing/").content.decode()
-        assert "해지일까지 일할 계산해 청구합니다" in page
+        assert "해지한 달의 이용료는 해지일까지 일할 계산합니다" in page
         owner.post("/t/alice/billing/end/", {"confirm": "on", "reason": "폐업"})
         tenant.refresh_from_db()
         assert tenant.contract_ended_at is not None
+    # The ending issued what was left to bill: November (from the 20th) and December.
+    november = Invoice.objects.get(tenant=tenant, month="2026-11")
+    december = Invoice.objects.get(tenant=tenant, month="2026-12")
+    assert (november.billed_from, november.billed_to, november.billed_days) == (
+        dt.date(2026, 11, 20),
+        None,
+        11,
+    )
     with time_machine.travel(dt.datetime(2027, 1, 2, 9, 0, tzinfo=clock.SEOUL), tick=False):
-        december = actions.do_issue_invoice(access.SYSTEM, tenant, "2026-12")
         issued, _ = actions.issue_month(access.SYSTEM, "2027-01")
         page = login(alice).get(f"/t/alice/billing/invoices/{december.pk}/").content.decode()
     # 31,000원 × 3/31 + 부가세 10%
@@ -98,16 +106,23 @@ def test_a_contract_begun_and_ended_in_one_month_is_billed_for_the_days_between(
     with time_machine.travel(dt.datetime(2026, 11, 10, 9, 0, tzinfo=clock.SEOUL), tick=False):
         helpers.subscribe(alice, price=30_000, whole_month=False)
     with time_machine.travel(dt.datetime(2026, 11, 19, 18, 0, tzinfo=clock.SEOUL), tick=False):
-        actions.do_end_contract(alice, tenant, by_owner=True)
-    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=clock.SEOUL), tick=False):
-        tenant.refresh_from_db()
-        invoice = actions.do_issue_invoice(access.SYSTEM, tenant, "2026-11")
+        assert actions.do_end_contract(alice, tenant, by_owner=True) == 1
+    invoice = Invoice.objects.get(tenant=tenant, month="2026-11")
     assert (invoice.billed_from, invoice.billed_to, invoice.billed_days) == (
         dt.date(2026, 11, 10),
         dt.date(2026, 11, 19),
         10,
     )
     assert invoice.supply_amount == 10_000
+
+
+def test_a_contract_ended_on_the_months_last_day_is_billed_whole(alice) -> None:
+    tenant = helpers.subscribe(alice, price=31_000)
+    with time_machine.travel(dt.datetime(2026, 12, 31, 20, 0, tzinfo=clock.SEOUL), tick=False):
+        actions.do_end_contract(alice, tenant, by_owner=True)
+    december = Invoice.objects.get(tenant=tenant, month="2026-12")
+    assert december.supply_amount == 31_000
+    assert (december.billed_days, december.billed_to) == (None, None)
 
 
 def test_the_plan_choice_says_vat_comes_on_top(alice, login) -> None:

@@ -74,9 +74,9 @@ def test_c4_03_a_final_invoice_after_termination_holds_and_a_refund_reopens(alic
     staff = helpers.staff()
     with time_machine.travel(T0, tick=False):
         tenant = helpers.subscribe(alice)
-        actions.do_end_contract(staff, tenant)
         assert _active(tenant) == []
-        invoice = helpers.issue(tenant, "2026-01")  # the last month, billed after the end
+        assert actions.do_end_contract(staff, tenant) == 1, "the last month billed at the end"
+        invoice = Invoice.objects.get(tenant=tenant, month="2026-01")
         assert len(_active(tenant)) == 3  # the owner, the invoice, the contract record
         payment = helpers.pay_by_bank(invoice, by=staff)
         assert _active(tenant) == []
