@@ -104,6 +104,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "billing.subscribe": "요금제 가입",
     "billing.invoice_issue": "청구서 발행",
     "billing.invoice_cancel": "청구서 취소",
+    "billing.invoice_reprorate": "해지일까지 일할 재계산",
     "billing.invoice_overdue": "납부기한 경과 안내",
     "billing.payment_start": "결제 시작",
     "billing.payment": "결제",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +31,7 @@ from jikim.billing.models import (
     Subscription,
     vat_of,
 )
+from jikim.billing.shares import month_share, supply_for
 from jikim.retention import actions as retention_actions
 from jikim.retention.models import Hold, HoldKind
 from jikim.vault import access
@@ -126,38 +127,6 @@ def subscription_for(tenant: Tenant, month: str) -> Subscription | None:
     )
 
 
-class MonthShare(NamedTuple):
-    """The days of a month the seller used, when not all of them: billed by the day."""
-
-    first: dt.date
-    last: dt.date | None  # the day the contract ended; None when used to the month's end
-    days: int
-    month_days: int
-
-
-def month_share(tenant: Tenant, month: str) -> MonthShare | None:
-    """For a month the seller did not use whole — its plan began after the first day, or
-    its contract ended before the last — the days used, both ends counted, to be billed by
-    the day (일할 계산). None for a month used whole."""
-    start, following = books.parse_month(month)
-    began = (
-        Subscription.objects.filter(tenant=tenant)
-        .order_by("started_at")
-        .values_list("started_at", flat=True)
-        .first()
-    )
-    ended = tenant.contract_ended_at
-    first = clock.local(began).date() if began is not None and began > start else start.date()
-    last = clock.local(ended).date() if ended is not None and ended < following else None
-    if last is not None and last == following.date() - dt.timedelta(days=1):
-        last = None  # ended on the month's last day: the month was used to its end
-    if first == start.date() and last is None:
-        return None
-    month_days = (following.date() - start.date()).days
-    until = last if last is not None else following.date() - dt.timedelta(days=1)
-    return MonthShare(first, last, max(0, (until - first).days + 1), month_days)
-
-
 @transaction.atomic
 def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
     _operator(actor)
@@ -175,7 +144,7 @@ def do_issue_invoice(actor: Any, tenant: Tenant, month: str) -> Invoice:
     if price == 0:
         raise ValidationError("무료 요금제는 청구하지 않습니다.", code="free")
     share = month_share(tenant, month)
-    supply = price * share.days // share.month_days if share else price  # 일할 계산, 원 미만 절사
+    supply = supply_for(price, share)
     if supply == 0:
         raise ValidationError("이 달에 청구할 이용료가 없습니다.", code="free")
     vat = vat_of(supply)
@@ -317,6 +286,7 @@ def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "", by_owner: b
     tenant.contract_ended_at = now
     tenant.save(update_fields=["contract_ended_at"])
     Subscription.objects.filter(tenant=tenant, ended_at__isnull=True).update(ended_at=now)
+    reprorated = _bill_ending_month_by_the_day(actor, tenant)
     last_bills = _issue_last_bills(tenant)
     unpaid = Invoice.objects.filter(tenant=tenant, status=InvoiceStatus.ISSUED).count()
     record(
@@ -327,12 +297,57 @@ def do_end_contract(actor: Any, tenant: Tenant, *, reason: str = "", by_owner: b
         detail={
             "unpaid_invoices": unpaid,
             "last_bills": last_bills,
+            "reprorated": reprorated,
             "by": "owner" if by_owner else "operator",
         },
     )
     # Holds are the system's to place for an owner's own ending, as for a payment's.
     _sync_unpaid_hold(access.SYSTEM if by_owner else actor, tenant)
     return unpaid
+
+
+def _bill_ending_month_by_the_day(actor: Any, tenant: Tenant) -> dict[str, Any] | None:
+    """An invoice issued before the ending for the month the contract ends in (the desk can
+    issue a running month) billed the whole month: it is brought down to the days used, as
+    a bill issued after the ending is, with its totals before and after on record. Unpaid,
+    the seller is sent it again; paid, what was paid beyond it shows as a refund due
+    (books.refund_due) for the billing desk to give back. Returns what changed, if anything."""
+    today = clock.local(clock.now())
+    month = f"{today.year:04d}-{today.month:02d}"
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("subscription__plan")
+        .filter(tenant=tenant, month=month)
+        .first()
+    )
+    if invoice is None or invoice.status == InvoiceStatus.CANCELLED or not invoice.subscription:
+        return None
+    share = month_share(tenant, month)
+    supply = supply_for(invoice.subscription.plan.monthly_price, share)
+    if share is None or supply >= invoice.supply_amount:
+        return None
+    before = invoice.total
+    invoice.supply_amount, invoice.vat_amount = supply, vat_of(supply)
+    invoice.total = supply + invoice.vat_amount
+    invoice.billed_from, invoice.billed_to = share.first, share.last
+    invoice.billed_days = share.days
+    fields = ["supply_amount", "vat_amount", "total", "billed_from", "billed_to", "billed_days"]
+    if invoice.status == InvoiceStatus.ISSUED and books.net_received(invoice) >= invoice.total:
+        invoice.status, invoice.settled_at = InvoiceStatus.PAID, clock.now()
+        fields += ["status", "settled_at"]
+    invoice.save(update_fields=fields)
+    changed = {"invoice": invoice.number, "before": before, "after": invoice.total}
+    record(
+        "billing.invoice_reprorate",
+        actor=_who(actor),
+        tenant_id=tenant.pk,
+        subjects=[invoice.subject],
+        purpose=PURPOSE,
+        detail={**changed, "billed_days": share.days, "system": _who(actor) is None},
+    )
+    if invoice.status == InvoiceStatus.ISSUED:
+        tasks.send_invoice_issued.enqueue(invoice.pk, corrected=True)
+    return changed
 
 
 def _issue_last_bills(tenant: Tenant) -> list[str]:

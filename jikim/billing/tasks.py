@@ -65,15 +65,17 @@ def _send(invoice: Invoice, subject: str, template: str, context: dict[str, Any]
 
 
 @task()
-def send_invoice_issued(invoice_id: int) -> None:
+def send_invoice_issued(invoice_id: int, corrected: bool = False) -> None:
+    """`corrected`: the invoice was sent before and its amounts have changed since (a
+    contract ended in the month it bills), so the message says it replaces the first."""
     invoice = Invoice.objects.select_related("tenant").get(pk=invoice_id)
     if invoice.status != InvoiceStatus.ISSUED:
         return
     _send(
         invoice,
-        f"{invoice.month} 이용요금 청구서 ({invoice.number})",
+        f"{invoice.month} 이용요금 청구서{' 정정' if corrected else ''} ({invoice.number})",
         "invoice_issued",
-        {"bank_account": gateways.bank_account()},
+        {"bank_account": gateways.bank_account(), "corrected": corrected},
     )
 
 

@@ -10,12 +10,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 
 from jikim import clock
 from jikim.accounts.models import Tenant
-from jikim.billing import actions
+from jikim.audit.models import AccessRecord
+from jikim.billing import actions, books
 from jikim.billing.checks import check_bank_account
-from jikim.billing.models import Invoice, Plan
+from jikim.billing.models import Invoice, InvoiceStatus, Plan
 from jikim.billing.templatetags.particles import eul_reul
 from jikim.vault import access
 from tests.billing import helpers
@@ -159,3 +161,65 @@ def test_the_invoice_number_takes_the_particle_it_is_read_with() -> None:
     assert eul_reul("202611-000005") == "202611-000005를"  # 오
     assert eul_reul("청구서") == "청구서를" and eul_reul("청구번호") == "청구번호를"
     assert eul_reul("요금") == "요금을"
+
+
+def test_a_running_month_billed_whole_is_billed_to_the_ending_day_when_the_contract_ends(
+    alice, login
+) -> None:
+    """The desk can issue a month still running; a contract ended in it afterwards is billed
+    by the day all the same: the unpaid invoice is brought down to the days used and sent
+    again, with its totals before and after on record."""
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=clock.SEOUL), tick=False):
+        tenant = helpers.subscribe(alice, price=31_000)  # on the plan since the 1st
+        early = helpers.issue(tenant, "2026-12")
+    assert early.total == 34_100
+    mail.outbox.clear()
+    with time_machine.travel(dt.datetime(2026, 12, 10, 18, 0, tzinfo=clock.SEOUL), tick=False):
+        assert actions.do_end_contract(alice, tenant, by_owner=True) == 1
+        page = login(alice).get(f"/t/alice/billing/invoices/{early.pk}/").content.decode()
+    early.refresh_from_db()
+    # 31,000원 × 10/31 + 부가세 10%
+    assert (early.supply_amount, early.vat_amount, early.total) == (10_000, 1_000, 11_000)
+    assert (early.billed_from, early.billed_to, early.billed_days) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 10),
+        10,
+    )
+    assert "2026-12-01 ~ 2026-12-10 해지일 (31일 중 10일, 일할 계산)" in page
+    assert "11,000원" in page
+    assert Invoice.objects.filter(tenant=tenant).count() == 1, "no second bill for the month"
+    assert [m.subject for m in mail.outbox] == [
+        f"[지킴] 2026-12 이용요금 청구서 정정 ({early.number})"
+    ]
+    assert "해지일까지 일할 계산한 금액으로 고쳤습니다" in mail.outbox[0].body
+    assert "청구액: 11,000원" in mail.outbox[0].body
+    entry = AccessRecord.objects.get(action="billing.invoice_reprorate")
+    assert entry.detail["before"] == 34_100 and entry.detail["after"] == 11_000
+    assert entry.tenant_id == tenant.pk and entry.subjects == [early.subject]
+
+
+def test_a_running_month_paid_whole_leaves_a_refund_due_when_the_contract_ends(
+    alice, login
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=clock.SEOUL), tick=False):
+        tenant = helpers.subscribe(alice, price=31_000)
+        paid = helpers.issue(tenant, "2026-12")
+        helpers.pay_by_bank(paid)
+    with time_machine.travel(dt.datetime(2026, 12, 10, 18, 0, tzinfo=clock.SEOUL), tick=False):
+        assert actions.do_end_contract(helpers.staff(), tenant, reason="폐업") == 0
+        desk = login(helpers.staff()).get(f"/console/billing/invoices/{paid.pk}/")
+    paid.refresh_from_db()
+    assert (paid.total, paid.status) == (11_000, InvoiceStatus.PAID)
+    assert books.refund_due(paid) == 23_100
+    assert "초과 입금 23,100원 환불 예정" in desk.content.decode()
+
+
+def test_an_invoice_for_a_month_ended_on_its_last_day_stays_whole(alice) -> None:
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=clock.SEOUL), tick=False):
+        tenant = helpers.subscribe(alice, price=31_000)
+        whole = helpers.issue(tenant, "2026-12")
+    with time_machine.travel(dt.datetime(2026, 12, 31, 18, 0, tzinfo=clock.SEOUL), tick=False):
+        actions.do_end_contract(alice, tenant, by_owner=True)
+    whole.refresh_from_db()
+    assert (whole.total, whole.billed_days) == (34_100, None)
+    assert not AccessRecord.objects.filter(action="billing.invoice_reprorate").exists()

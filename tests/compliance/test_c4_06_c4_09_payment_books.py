@@ -40,8 +40,9 @@ def _separated(subject: str) -> SeparatedRecord | None:
 def _paid_then_ended(owner) -> tuple[Invoice, Payment]:
     with time_machine.travel(PAID, tick=False):
         invoice, payment = helpers.paid_invoice(owner)
-    # Ended within the month already billed and paid: no last bill is left to issue.
-    with time_machine.travel(PAID + 20 * DAY, tick=False):
+    # Ended on the last day of the month already billed and paid: no last bill is left to
+    # issue, and the month stays billed whole.
+    with time_machine.travel(PAID + 26 * DAY, tick=False):
         assert actions.do_end_contract(helpers.staff(), invoice.tenant, reason="해지") == 0
     return invoice, payment
 
