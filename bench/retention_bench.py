@@ -7,12 +7,12 @@ rows, their index entries and their key rows) on an identical copy, in the same 
 The raw DELETEs alone do not destroy anything on PostgreSQL: a deleted row's bytes stay in
 the table's file until it is rewritten, so the deleted keys could still decrypt a copy of
 the data (C7-02 asks for destruction that cannot be undone). The line `floor_ratio_vs_raw_delete`
-adds, on the same copy after the raw DELETEs, the two things no correct sweep can skip and
-times them: the key table rewritten so the deleted keys' bytes leave its file (what the
-sweep's compaction does; SQLite's key ring zeroes them on delete, so there only its
-checkpoint), and one ledger row per destroyed subject's pseudonymous id (C7-03), written in
-one INSERT … SELECT. It is the ratio a sweep would reach if finding, batching, holding,
-recording and ledgering cost nothing more.
+adds, on the same copy after the raw DELETEs, what destruction needs beyond them in the form
+this product keeps it, and times each part: the key table rewritten so the deleted keys' bytes
+leave its file (what the sweep's compaction does; SQLite's key ring zeroes them on delete, so
+there only its checkpoint), and one ledger row per destroyed subject's pseudonymous id (C7-03),
+written in one INSERT … SELECT. It is the ratio a sweep would reach if finding, batching,
+holding, tombstoning and recording cost nothing more.
 
 Last line: ratio_vs_raw_delete=<sweep time / raw delete time> (goal <= 3).
 """
